@@ -10,6 +10,10 @@
 #include <limits>
 #include <utility>
 
+#if defined(__AVX512F__) || defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 #if defined(__AVX512F__)
 #define CW_VBYTES 64
 #elif defined(__AVX__)
@@ -87,6 +91,85 @@ inline vd shift_in(vd x, vd prev) { return detail::shift_in(x, prev, std::make_i
 inline vd shift_down(vd x, vd next) { return detail::shift_down(x, next, std::make_index_sequence<VL>{}); }
 /** [0, 1, …, VL−1]. */
 inline vd lane_index() { return detail::iota(std::make_index_sequence<VL>{}); }
+
+/** base[idx[l]] where mask[l], else +∞ (masked lanes are not read, so their index may be anything). */
+inline vd gather(const double* base, vi idx, vi mask) {
+#if defined(__AVX512F__)
+  __m512i ix, mk;
+  std::memcpy(&ix, &idx, 64);
+  std::memcpy(&mk, &mask, 64);
+  const __m512d r = _mm512_mask_i64gather_pd(_mm512_set1_pd(INF), _mm512_test_epi64_mask(mk, mk), ix, base, 8);
+  vd out;
+  std::memcpy(&out, &r, 64);
+  return out;
+#elif defined(__AVX2__)
+  __m256i ix;
+  __m256d mk;
+  std::memcpy(&ix, &idx, 32);
+  std::memcpy(&mk, &mask, 32);
+  const __m256d r = _mm256_mask_i64gather_pd(_mm256_set1_pd(INF), base, ix, mk, 8);
+  vd out;
+  std::memcpy(&out, &r, 32);
+  return out;
+#else
+  vd out;
+  for (int l = 0; l < VL; l++) out[l] = mask[l] ? base[idx[l]] : INF;
+  return out;
+#endif
+}
+inline vd gather(const float* base, vi idx, vi mask) {
+#if defined(__AVX512F__)
+  __m512i ix, mk;
+  std::memcpy(&ix, &idx, 64);
+  std::memcpy(&mk, &mask, 64);
+  const __m256 r = _mm512_mask_i64gather_ps(_mm256_set1_ps(float(INF)), _mm512_test_epi64_mask(mk, mk), ix, base, 4);
+  vf f;
+  std::memcpy(&f, &r, 32);
+  return __builtin_convertvector(f, vd);
+#elif defined(__AVX2__)
+  __m256i ix, mk;
+  std::memcpy(&ix, &idx, 32);
+  std::memcpy(&mk, &mask, 32);
+  const __m128i m32 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(mk, _mm256_setr_epi32(0, 2, 4, 6, 0, 0, 0, 0)));
+  const __m128 r = _mm256_mask_i64gather_ps(_mm_set1_ps(float(INF)), base, ix, _mm_castsi128_ps(m32), 4);
+  vf f;
+  std::memcpy(&f, &r, 16);
+  return __builtin_convertvector(f, vd);
+#else
+  vd out;
+  for (int l = 0; l < VL; l++) out[l] = mask[l] ? double(base[idx[l]]) : INF;
+  return out;
+#endif
+}
+
+/** base[idx[l]] = v[l] where mask[l] (lanes must not share an index). */
+inline void scatter(double* base, vi idx, vi mask, vd v) {
+#if defined(__AVX512F__)
+  __m512i ix, mk;
+  __m512d x;
+  std::memcpy(&ix, &idx, 64);
+  std::memcpy(&mk, &mask, 64);
+  std::memcpy(&x, &v, 64);
+  _mm512_mask_i64scatter_pd(base, _mm512_test_epi64_mask(mk, mk), ix, x, 8);
+#else
+  for (int l = 0; l < VL; l++)
+    if (mask[l]) base[idx[l]] = v[l];
+#endif
+}
+inline void scatter(float* base, vi idx, vi mask, vd v) {
+#if defined(__AVX512F__)
+  __m512i ix, mk;
+  std::memcpy(&ix, &idx, 64);
+  std::memcpy(&mk, &mask, 64);
+  const vf f = __builtin_convertvector(v, vf);
+  __m256 x;
+  std::memcpy(&x, &f, 32);
+  _mm512_mask_i64scatter_ps(base, _mm512_test_epi64_mask(mk, mk), ix, x, 4);
+#else
+  for (int l = 0; l < VL; l++)
+    if (mask[l]) base[idx[l]] = float(v[l]);
+#endif
+}
 
 /** Minimum over the lanes. */
 inline double hmin(vd x) {
@@ -201,6 +284,11 @@ inline DD dd_add(DD a, double x) {
   const double lo = a.lo + err;
   const double hi = s + lo;
   return DD{hi, lo - (hi - s)};
+}
+/** a + b for two double-doubles. */
+inline DD dd_add_dd(DD a, DD b) {
+  const DD s = dd_add(DD{a.hi, a.lo + b.lo}, b.hi);
+  return s;
 }
 /** The double nearest to (v.hi + v.lo) − a, accurate when v and a are close (Sterbenz on the hi parts). */
 inline double dd_diff(double vhi, double vlo, DD a) { return (vhi - a.hi) + (vlo - a.lo); }

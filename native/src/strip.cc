@@ -43,7 +43,7 @@ constexpr int SLOT_U = 1;  // (1,0): next row, same column
 constexpr int SLOT_L = 2;  // (0,1): same row, next column
 
 constexpr int MAXU = 4;
-constexpr int DEFAULT_CHUNK = 256;
+constexpr int TILE_BUF_DOUBLES = 3072;
 
 /** One item, oriented for the strip kernel. */
 struct Problem {
@@ -73,6 +73,11 @@ struct Problem {
   bool gslot;       // store ∂R/∂C per cell (weights / penalties)
   int NW;           // stored values per lane and step
   int U, H, nStrips;
+  // column frames: κ_q = a cost of column q (its first finite one; 0 if none), G_q = G_{q−1} + κ_q as an
+  // exact running sum; a cell (r, q) is stored as T = R(r, q) − G_q
+  std::vector<double> kapRev;  // κ reversed and padded: kapRev[kPad − q] = κ_q (0 outside 0 … Q−1)
+  int kPad;
+  std::vector<DD> G;
   std::vector<int> tlo, thi;   // step range of each strip
   std::vector<size_t> wOff;    // element offset of each strip's weights (or args)
   size_t wTotal;
@@ -83,7 +88,6 @@ struct Problem {
 struct alignas(64) StripState {
   double X[MAXU * VL];
   double Y[MAXU * VL];
-  DD beta;
   // backward
   double EL[MAXU * VL];
   double EU[MAXU * VL];
@@ -91,84 +95,165 @@ struct alignas(64) StripState {
   double ED2[MAXU * VL];
 };
 
-/** Read one cost as double. */
+/**
+ * Forward: a tile's costs copied into a small buffer that stays in L1: the cells of strip s
+ * that steps [t0, t1) touch, columns q ∈ [t0 − H + 1, t1 − 1]. Natural orientation: buf[k·Wd + q − qb0]
+ * (a contiguous run of row i0 + k per lane); transposed: buf[(q − qb0)·H + k] (a contiguous run of
+ * original row q). Lane k reads cell (i0 + k, t − k) at base[k] + t·inc and admits columns lo[k] … hi[k]
+ * (band and matrix; rows past R admit none).
+ */
+struct FwdLanes {
+  vi base[MAXU];
+  vd lo[MAXU];
+  vd hi[MAXU];
+  vd kk[MAXU];    // k
+  vd rowS[MAXU];  // r / (R − 1), for the diagonal prior
+  int64_t inc;
+  int qb0;        // first column in the buffer: t0 − (H − 1)
+  int Wd;         // natural: buffer row length
+};
+
+/** Buffer elements a tile of `chunk` steps needs. */
+inline size_t fwdBufElems(int H, int chunk) { return size_t(chunk + H - 1) * H; }
+
+void makeFwdLanes(const Problem& P, int s, int t0, int t1, FwdLanes& L) {
+  const int H = P.H;
+  const int i0 = s * H;
+  L.qb0 = t0 - (H - 1);
+  L.Wd = t1 - t0 + H - 1;
+  L.inc = P.transposed ? H : 1;
+  for (int k = 0; k < H; k++) {
+    const int u = k / VL, l = k % VL;
+    const int r = i0 + k;
+    L.kk[u][l] = k;
+    L.base[u][l] = P.transposed ? -int64_t(L.qb0) * H - int64_t(k) * (H - 1) : int64_t(k) * (L.Wd - 1) - L.qb0;
+    if (r < P.R) {
+      L.lo[u][l] = P.banded ? P.qlo[r] : 0;
+      L.hi[u][l] = P.banded ? P.qhi[r] : P.Q - 1;
+      L.rowS[u][l] = r * P.invR1;
+    } else {
+      L.lo[u][l] = 1;
+      L.hi[u][l] = 0;
+      L.rowS[u][l] = 0;
+    }
+  }
+}
+
+/** Copy the tile's costs into buf (contiguous runs; cells outside the matrix are left unset). */
 template <class T>
-inline double costAt(const T* C, size_t idx) {
-  return double(C[idx]);
+void copyTile(const Problem& P, const T* C, int s, const FwdLanes& L, int t0, int t1, T* buf) {
+  const int H = P.H, i0 = s * H;
+  const int kmax = std::min(H, P.R - i0);
+  if (P.transposed) {
+    const int qa = std::max(L.qb0, 0), qb = std::min(t1 - 1, P.Q - 1);
+    for (int q = qa; q <= qb; q++) {
+      T* __restrict d = buf + size_t(q - L.qb0) * H;
+      const T* __restrict src = C + P.off + size_t(q) * P.sq + i0;
+      for (int k = 0; k < kmax; k++) d[k] = src[k];
+    }
+  } else {
+    for (int k = 0; k < kmax; k++) {
+      const int qa = std::max(t0 - k, 0), qb = std::min(t1 - 1 - k, P.Q - 1);
+      if (qa <= qb)
+        std::memcpy(buf + size_t(k) * L.Wd + (qa - L.qb0), C + P.off + size_t(i0 + k) * P.sr + qa,
+                    sizeof(T) * (qb - qa + 1));
+    }
+  }
 }
 
 /**
- * The skewed cost tile of strip s, steps [t0, t1): Cs[(t − t0)·H + k] = C(i0 + k, t − k) + prior − κ_t
- * (+∞ outside the matrix / band); kap[t − t0] = κ_t (min of the step's finite costs, else 0).
+ * Backward: a tile's gradient in a small skewed buffer that stays in L1: sk[(t − t0)·H + k] is cell
+ * (i0 + k, t − k) of step t, so a step's lanes are contiguous; storeTile copies the admitted cells out.
  */
-template <class T>
-void buildTile(const Problem& P, const T* C, int s, int t0, int t1, double* Cs, double* kap) {
-  const int H = P.H;
-  const int i0 = s * H;
-  const int n = t1 - t0;
-  std::fill(Cs, Cs + size_t(n) * H, INF);
-  const int kmax = std::min(H, P.R - i0);
-  if (!P.transposed) {
-    for (int k = 0; k < kmax; k++) {
-      const int r = i0 + k;
-      int qa = std::max(t0 - k, 0), qb = std::min(t1 - 1 - k, P.Q - 1);
-      if (P.banded) {
-        qa = std::max(qa, int(P.qlo[r]));
-        qb = std::min(qb, int(P.qhi[r]));
-      }
-      const size_t base = P.off + size_t(r) * P.sr;
-      double* dst = Cs + size_t(k - t0) * H + k;  // + q·H
-      for (int q = qa; q <= qb; q++) dst[ptrdiff_t(q) * H] = costAt(C, base + size_t(q));
-    }
-  } else {
-    // C(i0 + k, q) = cost[off + q·sq + (i0 + k)]: read the H rows of a column together
-    const int qa = std::max(t0 - (H - 1), 0), qb = std::min(t1 - 1, P.Q - 1);
-    for (int q = qa; q <= qb; q++) {
-      const size_t base = P.off + size_t(q) * P.sq + i0;
-      const int ka = std::max(0, t0 - q), kb = std::min(kmax - 1, t1 - 1 - q);
-      double* dst = Cs + ptrdiff_t(q - t0) * H;  // + k·(H + 1)
-      for (int k = ka; k <= kb; k++) {
-        const int r = i0 + k;
-        if (P.banded && (q < P.qlo[r] || q > P.qhi[r])) continue;
-        dst[ptrdiff_t(k) * (H + 1)] = costAt(C, base + size_t(k));
-      }
-    }
-  }
-  if (P.priorW != 0) {
-    for (int tt = 0; tt < n; tt++)
-      for (int k = 0; k < kmax; k++) {
-        double& c = Cs[size_t(tt) * H + k];
-        if (!(c < INF)) continue;
-        const double d = (i0 + k) * P.invR1 - (t0 + tt - k) * P.invQ1;
-        c += P.priorW * (1 - std::exp(-d * d * P.priorK));
-      }
-  }
-  for (int tt = 0; tt < n; tt++) {
-    double* row = Cs + size_t(tt) * H;
-    double m = INF;
-    for (int k = 0; k < H; k++) m = row[k] < m ? row[k] : m;
-    if (!(m < INF)) m = 0;
-    kap[tt] = m;
-    if (m != 0)
-      for (int k = 0; k < H; k++) row[k] -= m;
+/** Buffer elements a tile of `chunk` steps needs. */
+inline size_t tileBufElems(int H, int chunk) { return size_t(chunk) * H; }
+
+/** Columns [qa, qb] of lane k that steps [t0, t1) cover, within the matrix and band (qa > qb: none). */
+inline void laneRange(const Problem& P, int r, int k, int t0, int t1, int& qa, int& qb) {
+  qa = std::max(t0 - k, 0);
+  qb = std::min(t1 - 1 - k, P.Q - 1);
+  if (P.banded) {
+    qa = std::max(qa, int(P.qlo[r]));
+    qb = std::min(qb, int(P.qhi[r]));
   }
 }
 
+/** Write the cells steps [t0, t1) computed (in the matrix and band) from the skewed sk into G. */
+template <class T>
+void storeTile(const Problem& P, int s, int t0, int t1, const double* sk, T* G) {
+  const int H = P.H, i0 = s * H;
+  const int kmax = std::min(H, P.R - i0);
+  if (P.transposed) {
+    const int qa = std::max(t0 - (H - 1), 0), qb = std::min(t1 - 1, P.Q - 1);
+    for (int q = qa; q <= qb; q++) {
+      int ka = std::max(0, t0 - q), kb = std::min(kmax - 1, t1 - 1 - q);
+      if (P.banded) {
+        // rows whose band holds q form one run (lo, hi are nondecreasing)
+        while (ka <= kb && P.qhi[i0 + ka] < q) ka++;
+        while (kb >= ka && P.qlo[i0 + kb] > q) kb--;
+      }
+      T* dst = G + P.off + size_t(q) * P.sq + i0;
+      const double* src = sk + ptrdiff_t(q - t0) * H;
+      for (int k = ka; k <= kb; k++) dst[k] = T(src[ptrdiff_t(k) * (H + 1)]);
+    }
+  } else {
+    for (int k = 0; k < kmax; k++) {
+      int qa, qb;
+      laneRange(P, i0 + k, k, t0, t1, qa, qb);
+      T* dst = G + P.off + size_t(i0 + k) * P.sr;
+      const double* src = sk + ptrdiff_t(k - t0) * H + k;
+      for (int q = qa; q <= qb; q++) dst[q] = T(src[ptrdiff_t(q) * H]);
+    }
+  }
+}
+
+/** Reusable per-thread storage (weights, args): grows, never zero-filled; big blocks are freed after use. */
+struct Scratch {
+  std::unique_ptr<unsigned char[]> p;
+  size_t cap = 0;
+  void* get(size_t bytes) {
+    if (bytes > cap) {
+      p.reset();
+      p.reset(new unsigned char[bytes]);
+      cap = bytes;
+    }
+    return p.get();
+  }
+  void trim(size_t keep) {
+    if (cap > keep) {
+      p.reset();
+      cap = 0;
+    }
+  }
+};
+thread_local Scratch tlsWeights;
+constexpr size_t KEEP_SCRATCH_BYTES = size_t(256) << 20;
+
 /** Boundary / output buffers a tile uses. */
 struct TileIO {
-  const double* inHi;  // strip above: (β.hi, β.lo + R) of its last row per column; null for strip 0
-  const double* inLo;
-  double* outHi;       // this strip's last row, for the strip below; null for the last strip
-  double* outLo;
+  const double* in;    // strip above: T of its last row per column; null for strip 0
+  double* out;         // this strip's last row, for the strip below; null for the last strip
   double* endHi;       // R(r, Q − 1) per row r
   double* endLo;
   double* endColHi;    // R(R − 1, q) per column q (rowEnds)
   double* endColLo;
 };
 
+/** R = G_q + x of an end cell as (hi, lo), +∞ as (0, +∞). */
+inline void endCell(DD G, double x, double& hi, double& lo) {
+  if (!(x < INF)) {
+    hi = 0;
+    lo = INF;
+    return;
+  }
+  const DD e = dd_add(G, x);
+  hi = e.hi;
+  lo = e.lo;
+}
+
 template <class T, int U, int MODE, bool THREE>
-void forwardTile(const Problem& P, int s, int t0, int t1, StripState& st, const double* Cs, const double* kap,
-                 const TileIO& io, T* W, uint8_t* arg) {
+void forwardTile(const Problem& P, int s, int t0, int t1, StripState& st, const T* C, const TileIO& io, T* W,
+                 uint8_t* arg, T* buf) {
   constexpr int H = U * VL;
   const int Q = P.Q;
   const int i0 = s * H;
@@ -179,50 +264,45 @@ void forwardTile(const Problem& P, int s, int t0, int t1, StripState& st, const 
   const bool rowEndsHere = P.rowEnds && kLast >= 0 && kLast < H;
   const int NW = P.NW;
   const vd li = lane_index();
+  FwdLanes L;
+  makeFwdLanes(P, s, t0, t1, L);
+  copyTile(P, C, s, L, t0, t1, buf);
   vd X[U], Y[U];
   for (int u = 0; u < U; u++) {
     X[u] = loadd(st.X + u * VL);
     Y[u] = loadd(st.Y + u * VL);
   }
-  DD beta = st.beta;
   const double wD = P.w[SLOT_D], wU = P.w[SLOT_U], wL = P.w[SLOT_L];
+  const double* kapRev = P.kapRev.data();
   for (int t = t0; t < t1; t++) {
-    const int tt = t - t0;
-    // 1. re-centre on the previous step's minimum
-    vd mn = X[0];
-    for (int u = 1; u < U; u++) mn = vmin(mn, X[u]);
-    const double delta = hmin(mn);
-    DD alpha = beta;
-    if (delta < INF) {
-      if (delta != 0) {
-        for (int u = 0; u < U; u++) {
-          X[u] -= delta;
-          Y[u] -= delta;
+    // lane k is at column q = t − k; its soft-min runs in frame G_{q−1}, its result is stored in G_q
+    vd cv[U], kq[U];
+    {
+      const vd tv = splat(double(t));
+      const vi tinc = splati(int64_t(t) * L.inc);
+      for (int u = 0; u < U; u++) {
+        kq[u] = loadd(kapRev + (P.kPad - t + u * VL));  // κ_{t − k} of lanes k = u·VL …
+        const vd jv = tv - L.kk[u];
+        const vi ok = (jv >= L.lo[u]) & (jv <= L.hi[u]);
+        vd c = gather(buf, L.base[u] + tinc, ok);
+        if (P.priorW != 0) {
+          const vd d = L.rowS[u] - jv * P.invQ1;
+          c += sel(ok, P.priorW * (1.0 - vexp_neg(-(d * d) * P.priorK)), splat(0));
         }
-        alpha = dd_add(beta, delta);
-      }
-    } else if (!first && t < Q) {
-      // nothing finite in the strip yet: take the frame from the strip above, so that its values
-      // enter as small numbers (the lanes hold only +∞, nothing to shift)
-      int q = io.inLo[t] < INF ? t : (t >= 1 && io.inLo[t - 1] < INF ? t - 1 : -1);
-      if (q >= 0) {
-        alpha = dd_add(DD{io.inHi[q], 0.0}, io.inLo[q]);
-        const double shift = (alpha.hi - beta.hi) + (alpha.lo - beta.lo);
-        for (int u = 0; u < U; u++) Y[u] -= shift;  // (X is all +∞)
+        cv[u] = c - kq[u];
       }
     }
-    const double kp = kap[tt];
-    const double startVal = -(alpha.hi + alpha.lo);  // R = 0 in this frame
-    // 2. lane 0's predecessors from the strip above, and start cells
-    const int q0 = t;  // column of lane 0
+    // lane 0's predecessors from the strip above, and start cells (R = 0 is −G_{q−1} in frame G_{q−1})
+    const int q0 = t;
     double up0 = INF, diag0 = INF, start0 = INF;
     if (q0 < Q) {
       if (first) {
-        if (q0 == 0 || P.row0Starts) start0 = startVal;
+        if (q0 == 0) start0 = 0;
+        else if (P.row0Starts) start0 = -(P.G[q0 - 1].hi + P.G[q0 - 1].lo);
       } else {
-        up0 = dd_diff(io.inHi[q0], io.inLo[q0], alpha);
-        if (q0 >= 1) diag0 = dd_diff(io.inHi[q0 - 1], io.inLo[q0 - 1], alpha);
-        else if (P.col0Starts) start0 = startVal;
+        up0 = io.in[q0];  // in G_q0; + κ below like every up
+        if (q0 >= 1) diag0 = io.in[q0 - 1];
+        else if (P.col0Starts) start0 = 0;
       }
     }
     const bool anyStart = start0 < INF || (P.col0Starts && t >= 1 && t < H);
@@ -230,27 +310,23 @@ void forwardTile(const Problem& P, int s, int t0, int t1, StripState& st, const 
     if (anyStart) {
       for (int u = 0; u < U; u++) {
         const vd jv = splat(double(t - u * VL)) - li;
-        startv[u] = sel(jv == 0.0, splat(P.col0Starts ? startVal : INF), splat(INF));
+        startv[u] = sel(jv == 0.0, splat(P.col0Starts ? 0.0 : INF), splat(INF));
       }
       startv[0][0] = start0;
     }
-    const double* cst = Cs + size_t(tt) * H;
     T* wst = W != nullptr ? W + size_t(t - P.tlo[s]) * NW * H : nullptr;
-    // per-step additive constants of the general mode: (w − 1)·κ + penalty (absent step: +∞)
-    const double aD = P.has[SLOT_D] ? (wD - 1) * kp + P.pen[SLOT_D] : INF;
-    const double aU = P.has[SLOT_U] ? (wU - 1) * kp + P.pen[SLOT_U] : INF;
-    const double aL = P.has[SLOT_L] ? (wL - 1) * kp + P.pen[SLOT_L] : INF;
     vd R[U];
     for (int u = 0; u < U; u++) {
-      const vd c = loadd(cst + u * VL);
-      const vd up = shift_in(X[u], u ? X[u - 1] : splat(up0));
+      const vd c = cv[u];
+      const vd up = shift_in(X[u], u ? X[u - 1] : splat(up0)) + kq[u];  // from G_q to G_{q−1}
       const vd dg = shift_in(Y[u], u ? Y[u - 1] : splat(diag0));
       const vd lf = X[u];
       if constexpr (MODE == MODE_HARD) {
         vd cand[3];
-        cand[SLOT_D] = dg + wD * c + aD;
-        cand[SLOT_U] = up + wU * c + aU;
-        cand[SLOT_L] = lf + wL * c + aL;
+        // general candidates in frame G_q: pred + w·(c − κ) + (w − 1)·κ + penalty
+        cand[SLOT_D] = P.has[SLOT_D] ? dg + wD * c + ((wD - 1) * kq[u] + P.pen[SLOT_D]) : splat(INF);
+        cand[SLOT_U] = P.has[SLOT_U] ? up + wU * c + ((wU - 1) * kq[u] + P.pen[SLOT_U]) : splat(INF);
+        cand[SLOT_L] = P.has[SLOT_L] ? lf + wL * c + ((wL - 1) * kq[u] + P.pen[SLOT_L]) : splat(INF);
         vd m = cand[P.order[0]];
         vd am = splat(0);
         for (int idx = 1; idx < P.K; idx++) {
@@ -284,16 +360,18 @@ void forwardTile(const Problem& P, int s, int t0, int t1, StripState& st, const 
             o1 = P.otherIsUp ? up : P.has[SLOT_L] ? lf : splat(INF);
           }
         } else {
-          d = dg + wD * c + aD;
+          d = P.has[SLOT_D] ? dg + wD * c + ((wD - 1) * kq[u] + P.pen[SLOT_D]) : splat(INF);
           if (anyStart) {
             isStart = startv[u] < INF;
             d = sel(isStart, startv[u] + c, d);
           }
+          const vd cu = up + wU * c + ((wU - 1) * kq[u] + P.pen[SLOT_U]);
+          const vd cl = lf + wL * c + ((wL - 1) * kq[u] + P.pen[SLOT_L]);
           if constexpr (THREE) {
-            o1 = up + wU * c + aU;
-            o2 = lf + wL * c + aL;
+            o1 = cu;
+            o2 = cl;
           } else {
-            o1 = P.otherIsUp ? up + wU * c + aU : lf + wL * c + aL;
+            o1 = P.otherIsUp ? cu : P.has[SLOT_L] ? cl : splat(INF);
           }
         }
         vd m = vmin(d, o1);
@@ -339,38 +417,27 @@ void forwardTile(const Problem& P, int s, int t0, int t1, StripState& st, const 
       }
     }
     for (int u = 0; u < U; u++) {
-      Y[u] = X[u] - kp;
+      Y[u] = X[u];
       X[u] = R[u];
     }
-    beta = dd_add(alpha, kp);
-    // 3. outputs: the last lane's row for the strip below, end cells
-    if (io.outHi != nullptr) {
+    // outputs: the last lane's row for the strip below, end cells
+    if (io.out != nullptr) {
       const int qo = t - (H - 1);
-      if (qo >= 0 && qo < Q) {
-        io.outHi[qo] = beta.hi;
-        io.outLo[qo] = beta.lo + X[U - 1][VL - 1];
-      }
+      if (qo >= 0 && qo < Q) io.out[qo] = X[U - 1][VL - 1];
     }
     {
       const int k = t - (Q - 1);
-      if (k >= 0 && k < H && i0 + k < P.R) {
-        io.endHi[i0 + k] = beta.hi;
-        io.endLo[i0 + k] = beta.lo + X[k / VL][k % VL];
-      }
+      if (k >= 0 && k < H && i0 + k < P.R) endCell(P.G[Q - 1], X[k / VL][k % VL], io.endHi[i0 + k], io.endLo[i0 + k]);
     }
     if (rowEndsHere) {
       const int q = t - kLast;
-      if (q >= 0 && q < Q) {
-        io.endColHi[q] = beta.hi;
-        io.endColLo[q] = beta.lo + X[kLast / VL][kLast % VL];
-      }
+      if (q >= 0 && q < Q) endCell(P.G[q], X[kLast / VL][kLast % VL], io.endColHi[q], io.endColLo[q]);
     }
   }
   for (int u = 0; u < U; u++) {
     stored(st.X + u * VL, X[u]);
     stored(st.Y + u * VL, Y[u]);
   }
-  st.beta = beta;
 }
 
 /** Backward buffers of a tile: from the strip below (its lane-0 contributions) and for the strip above. */
@@ -384,8 +451,8 @@ struct BackIO {
 };
 
 template <class T, int U, bool THREE, bool GSLOT>
-void backwardTile(const Problem& P, int s, int t0, int t1, StripState& st, const T* W, const BackIO& io,
-                  double* Es) {
+void backwardTile(const Problem& P, int s, int t0, int t1, StripState& st, const T* W, const BackIO& io, T* G,
+                  double scale, double* buf) {
   constexpr int H = U * VL;
   const int Q = P.Q;
   const int i0 = s * H;
@@ -418,7 +485,7 @@ void backwardTile(const Problem& P, int s, int t0, int t1, StripState& st, const
       if (q >= 0 && q < Q) E[kLast / VL][kLast % VL] += io.endColW[q];
     }
     const T* wst = W + size_t(t - P.tlo[s]) * NW * H;
-    double* es = Es + size_t(t - t0) * H;
+    double* sk = buf + size_t(t - t0) * H;
     for (int u = 0; u < U; u++) {
       const T* wp = wst + u * VL;
       const vd ewd = E[u] * loadv(wp);
@@ -433,16 +500,18 @@ void backwardTile(const Problem& P, int s, int t0, int t1, StripState& st, const
       } else {
         EL[u] = ew1;
       }
+      // ∂value/∂C = scale·E·∂R/∂C, skewed; storeTile writes the admitted cells into the item's layout
       if constexpr (GSLOT)
-        stored(es + u * VL, E[u] * loadv(wp + (THREE ? 3 : 2) * H));
+        stored(sk + u * VL, E[u] * loadv(wp + (THREE ? 3 : 2) * H) * scale);
       else
-        stored(es + u * VL, E[u]);
+        stored(sk + u * VL, E[u] * scale);
     }
     if (io.outU != nullptr && t < Q) {
       io.outU[t] = upRoute ? EU[0][0] : 0.0;
       io.outD[t] = ED1[0][0];
     }
   }
+  storeTile(P, s, t0, t1, buf, G);
   for (int u = 0; u < U; u++) {
     stored(st.EL + u * VL, EL[u]);
     stored(st.EU + u * VL, EU[u]);
@@ -451,35 +520,10 @@ void backwardTile(const Problem& P, int s, int t0, int t1, StripState& st, const
   }
 }
 
-/** Write a tile's skewed gradient into the item's layout (scaled), cells in the matrix and band only. */
 template <class T>
-void unskewTile(const Problem& P, int s, int t0, int t1, const double* Es, T* G, double scale) {
-  const int H = P.H;
-  const int i0 = s * H;
-  const int kmax = std::min(H, P.R - i0);
-  for (int k = 0; k < kmax; k++) {
-    const int r = i0 + k;
-    int qa = std::max(t0 - k, 0), qb = std::min(t1 - 1 - k, P.Q - 1);
-    if (P.banded) {
-      qa = std::max(qa, int(P.qlo[r]));
-      qb = std::min(qb, int(P.qhi[r]));
-    }
-    const double* src = Es + ptrdiff_t(k - t0) * H + k;
-    if (!P.transposed) {
-      T* dst = G + P.off + size_t(r) * P.gstride;
-      for (int q = qa; q <= qb; q++) dst[q] = T(src[ptrdiff_t(q) * H] * scale);
-    } else {
-      T* dst = G + P.off + r;
-      for (int q = qa; q <= qb; q++) dst[size_t(q) * P.gstride] = T(src[ptrdiff_t(q) * H] * scale);
-    }
-  }
-}
-
+using FwdFn = void (*)(const Problem&, int, int, int, StripState&, const T*, const TileIO&, T*, uint8_t*, T*);
 template <class T>
-using FwdFn = void (*)(const Problem&, int, int, int, StripState&, const double*, const double*, const TileIO&,
-                       T*, uint8_t*);
-template <class T>
-using BwdFn = void (*)(const Problem&, int, int, int, StripState&, const T*, const BackIO&, double*);
+using BwdFn = void (*)(const Problem&, int, int, int, StripState&, const T*, const BackIO&, T*, double, double*);
 
 template <class T, int U>
 FwdFn<T> pickFwdU(int mode, bool three) {
@@ -511,8 +555,15 @@ int chooseU(int R) {
   return 4;
 }
 
+template <class T>
+inline double costAt(const T* C, size_t idx) {
+  return double(C[idx]);
+}
+
 /** Orient the item, map the steps onto slots, lay out strips and their storage. */
-void setup(Problem& P, const ItemRef& it, const Options& o, const RunConfig& cfg, bool wantW, bool wantArg) {
+template <class T>
+void setup(Problem& P, const T* C, const ItemRef& it, const Options& o, const RunConfig& cfg, bool wantW,
+           bool wantArg) {
   P.N = it.N;
   P.M = it.M;
   P.transposed = it.N > it.M;
@@ -564,10 +615,40 @@ void setup(Problem& P, const ItemRef& it, const Options& o, const RunConfig& cfg
   P.mode = o.gamma == 0 ? MODE_HARD : o.unitSteps ? MODE_UNIT : MODE_GEN;
   P.gslot = P.mode == MODE_GEN;
   P.NW = P.mode == MODE_HARD ? 1 : (P.three ? 3 : 2) + (P.gslot ? 1 : 0);
+  // column frames (see Problem): κ_q = the first finite cost of column q. Any κ gives the same result;
+  // a cost of the column keeps c − κ_q small when costs are large and alike, which is where precision matters
+  {
+    std::vector<double> kap(P.Q, 0.0);
+    std::vector<char> done(P.Q, 0);
+    int left = P.Q;
+    for (int r = 0; r < P.R && left > 0; r++) {
+      const int a = P.banded ? P.qlo[r] : 0, b = P.banded ? P.qhi[r] : P.Q - 1;
+      for (int q = a; q <= b; q++) {
+        if (done[q]) continue;
+        const double c = costAt(C, P.off + size_t(r) * P.sr + size_t(q) * P.sq);
+        if (c < INF) {
+          kap[q] = c;
+          done[q] = 1;
+          left--;
+        }
+      }
+    }
+    const int maxH = MAXU * VL;
+    P.kPad = P.Q + maxH;
+    P.kapRev.assign(size_t(P.Q) + 3 * maxH, 0.0);
+    for (int q = 0; q < P.Q; q++) P.kapRev[P.kPad - q] = kap[q];
+    P.G.assign(P.Q, DD{});
+    DD g{};
+    for (int q = 0; q < P.Q; q++) {
+      g = dd_add(g, kap[q]);
+      P.G[q] = g;
+    }
+  }
   P.U = cfg.forceU > 0 ? cfg.forceU : chooseU(P.R);
   P.H = P.U * VL;
   P.nStrips = (P.R + P.H - 1) / P.H;
-  P.chunk = cfg.chunk > 0 ? cfg.chunk : DEFAULT_CHUNK;
+  // a tile's cost buffer ((chunk + H − 1)·H elements) should stay in L1: ~24 KB of doubles
+  P.chunk = cfg.chunk > 0 ? cfg.chunk : std::max(32, (TILE_BUF_DOUBLES / P.H - P.H + 1) / 8 * 8);
   P.tlo.assign(P.nStrips, 0);
   P.thi.assign(P.nStrips, -1);
   P.wOff.assign(P.nStrips + 1, 0);
@@ -644,19 +725,26 @@ void runStripItem(const T* C, const ItemRef& it, const Options& o, double* value
   const bool wantW = !hard && wantGrad;
   const bool wantArg = hard && (wantGrad || wantPath);
   Problem P;
-  setup(P, it, o, cfg, wantW, wantArg);
+  setup(P, C, it, o, cfg, wantW, wantArg);
   const int H = P.H, Q = P.Q, R = P.R, S = P.nStrips;
-  std::vector<T> W(wantW ? P.wTotal : 0);
-  std::vector<uint8_t> arg(wantArg ? P.wTotal : 0);
+  // weights (soft) or argmin steps (hard), from this thread's reusable scratch
+  T* W = nullptr;
+  uint8_t* arg = nullptr;
+  if (wantW) W = static_cast<T*>(tlsWeights.get(P.wTotal * sizeof(T)));
+  if (wantArg) arg = static_cast<uint8_t*>(tlsWeights.get(P.wTotal));
+  struct Trim {
+    ~Trim() { tlsWeights.trim(KEEP_SCRATCH_BYTES); }
+  } trim;
   // boundary buffers: S − 1 between strips, Q columns each, (hi, lo)
-  std::vector<double> bHi(size_t(std::max(S - 1, 0)) * Q, 0.0), bLo(size_t(std::max(S - 1, 0)) * Q, INF);
+  // S − 1 boundaries between strips, Q columns each: forward T of the upper strip's last row (+∞ = none),
+  // backward the lower strip's contributions E·W_up (bU) and E·W_diag (bD)
+  std::vector<double> bU(size_t(std::max(S - 1, 0)) * Q, INF), bD(size_t(std::max(S - 1, 0)) * Q, 0.0);
   std::vector<double> endHi(R, 0.0), endLo(R, INF);
   std::vector<double> endColHi(P.rowEnds ? Q : 0, 0.0), endColLo(P.rowEnds ? Q : 0, INF);
   std::vector<StripState> states(S);
   for (auto& stt : states) {
     std::fill(stt.X, stt.X + MAXU * VL, INF);
     std::fill(stt.Y, stt.Y + MAXU * VL, INF);
-    stt.beta = DD{};
     std::fill(stt.EL, stt.EL + MAXU * VL, 0.0);
     std::fill(stt.EU, stt.EU + MAXU * VL, 0.0);
     std::fill(stt.ED1, stt.ED1 + MAXU * VL, 0.0);
@@ -668,10 +756,8 @@ void runStripItem(const T* C, const ItemRef& it, const Options& o, double* value
 
   auto tileIO = [&](int s) {
     TileIO io{};
-    io.inHi = s > 0 ? bHi.data() + size_t(s - 1) * Q : nullptr;
-    io.inLo = s > 0 ? bLo.data() + size_t(s - 1) * Q : nullptr;
-    io.outHi = s + 1 < S ? bHi.data() + size_t(s) * Q : nullptr;
-    io.outLo = s + 1 < S ? bLo.data() + size_t(s) * Q : nullptr;
+    io.in = s > 0 ? bU.data() + size_t(s - 1) * Q : nullptr;
+    io.out = s + 1 < S ? bU.data() + size_t(s) * Q : nullptr;
     io.endHi = endHi.data();
     io.endLo = endLo.data();
     io.endColHi = endColHi.data();
@@ -681,25 +767,23 @@ void runStripItem(const T* C, const ItemRef& it, const Options& o, double* value
   std::vector<double> endRowW(R, 0.0), endColW(P.rowEnds ? Q : 0, 0.0);
   auto backIO = [&](int s) {
     BackIO io{};
-    // after the forward pass the boundary buffers hold the backward contributions (hi → U, lo → D)
-    io.inU = s + 1 < S ? bHi.data() + size_t(s) * Q : nullptr;
-    io.inD = s + 1 < S ? bLo.data() + size_t(s) * Q : nullptr;
-    io.outU = s > 0 ? bHi.data() + size_t(s - 1) * Q : nullptr;
-    io.outD = s > 0 ? bLo.data() + size_t(s - 1) * Q : nullptr;
+    io.inU = s + 1 < S ? bU.data() + size_t(s) * Q : nullptr;
+    io.inD = s + 1 < S ? bD.data() + size_t(s) * Q : nullptr;
+    io.outU = s > 0 ? bU.data() + size_t(s - 1) * Q : nullptr;
+    io.outD = s > 0 ? bD.data() + size_t(s - 1) * Q : nullptr;
     io.endRowW = endRowW.data();
     io.endColW = P.rowEnds ? endColW.data() : nullptr;
     return io;
   };
 
-  auto fwdTile = [&](int s, int t0, int t1, std::vector<double>& Cs, std::vector<double>& kap) {
-    buildTile<T>(P, C, s, t0, t1, Cs.data(), kap.data());
-    fwd(P, s, t0, t1, states[s], Cs.data(), kap.data(), tileIO(s), wantW ? W.data() + P.wOff[s] : nullptr,
-        wantArg ? arg.data() + P.wOff[s] : nullptr);
+  auto fwdTile = [&](int s, int t0, int t1, T* cbuf) {
+    fwd(P, s, t0, t1, states[s], C, tileIO(s), wantW ? W + P.wOff[s] : nullptr, wantArg ? arg + P.wOff[s] : nullptr,
+        cbuf);
   };
-  auto bwdTile = [&](int s, int t0, int t1, std::vector<double>& Es) {
-    bwd(P, s, t0, t1, states[s], W.data() + P.wOff[s], backIO(s), Es.data());
-    unskewTile<T>(P, s, t0, t1, Es.data(), grad, it.scale);
+  auto bwdTile = [&](int s, int t0, int t1, double* buf) {
+    bwd(P, s, t0, t1, states[s], W + P.wOff[s], backIO(s), grad, it.scale, buf);
   };
+  const size_t bufElems = tileBufElems(H, CH), cbufElems = fwdBufElems(H, CH);
 
   double raw = INF;
   // value and end weights (between the passes)
@@ -711,24 +795,25 @@ void runStripItem(const T* C, const ItemRef& it, const Options& o, double* value
       raw = endValue(eh, el, ne, P.gamma);
       if (raw < INF) endWeights(eh, el, ne, P.gamma, P.rowEnds ? endColW.data() : endRowW.data());
     } else {
-      raw = endHi[R - 1] + endLo[R - 1];
+      raw = endLo[R - 1] < INF ? endHi[R - 1] + endLo[R - 1] : INF;
       endRowW[R - 1] = 1;
     }
     // the boundary buffers now carry the backward contributions
-    std::fill(bHi.begin(), bHi.end(), 0.0);
-    std::fill(bLo.begin(), bLo.end(), 0.0);
+    std::fill(bU.begin(), bU.end(), 0.0);
+    std::fill(bD.begin(), bD.end(), 0.0);
   };
 
-  const size_t tileElems = size_t(CH + 1) * H;
   const bool tiled = threads > 1 && pool != nullptr && S > 1;
   if (!tiled) {
-    std::vector<double> Cs(tileElems), kap(CH + 1), Es(wantW ? tileElems : 0);
+    std::vector<double> buf(bufElems);
+    std::vector<T> cbuf(cbufElems);
     for (int s = 0; s < S; s++)
-      for (int t0 = P.tlo[s]; t0 <= P.thi[s]; t0 += CH) fwdTile(s, t0, std::min(t0 + CH, P.thi[s] + 1), Cs, kap);
+      for (int t0 = P.tlo[s]; t0 <= P.thi[s]; t0 += CH) fwdTile(s, t0, std::min(t0 + CH, P.thi[s] + 1), cbuf.data());
     finish();
     if (wantW && raw < INF)
       for (int s = S - 1; s >= 0; s--)
-        for (int t1 = P.thi[s] + 1; t1 > P.tlo[s]; t1 -= CH) bwdTile(s, std::max(t1 - CH, P.tlo[s]), t1, Es);
+        for (int t1 = P.thi[s] + 1; t1 > P.tlo[s]; t1 -= CH)
+          bwdTile(s, std::max(t1 - CH, P.tlo[s]), t1, buf.data());
   } else {
     // tile pipeline: a tile of strip s runs when strip s − 1 is far enough ahead (forward) / behind (backward)
     std::unique_ptr<std::atomic<int>[]> prog(new std::atomic<int>[S]);
@@ -741,7 +826,8 @@ void runStripItem(const T* C, const ItemRef& it, const Options& o, double* value
     std::atomic<int> arrived{0};
     const bool doBack = wantW;
     pool->run(threads, [&](int tid, int nthreads) {
-      std::vector<double> Cs(tileElems), kap(CH + 1), Es(doBack ? tileElems : 0);
+      std::vector<double> buf(bufElems);
+      std::vector<T> cbuf(cbufElems);
       // forward
       for (int spins = 0;;) {
         bool all = true, did = false;
@@ -759,7 +845,7 @@ void runStripItem(const T* C, const ItemRef& it, const Options& o, double* value
             busy[s].store(false, std::memory_order_release);
             continue;
           }
-          fwdTile(s, t0, t1, Cs, kap);
+          fwdTile(s, t0, t1, cbuf.data());
           prog[s].store(t1, std::memory_order_release);
           busy[s].store(false, std::memory_order_release);
           did = true;
@@ -797,7 +883,7 @@ void runStripItem(const T* C, const ItemRef& it, const Options& o, double* value
             busy[s].store(false, std::memory_order_release);
             continue;
           }
-          bwdTile(s, t0, t1, Es);
+          bwdTile(s, t0, t1, buf.data());
           prog[s].store(t0 - 1, std::memory_order_release);
           busy[s].store(false, std::memory_order_release);
           did = true;
