@@ -6,8 +6,7 @@
   "variables": {
     "march%": "native",
     "cuda_home%": "",
-    "cuda_archs%": "75,80,86,89,90",
-    "cuda_absent_reason%": "the addon was built without CUDA (no nvcc found at build time)"
+    "cuda_archs%": "75,80,86,89,90"
   },
   "targets": [
     {
@@ -38,8 +37,7 @@
           }
         }],
         ["cuda_home == ''", {
-          "sources": ["src/cuda/stub.cc"],
-          "defines": ["CW_CUDA_ABSENT_REASON=\"<(cuda_absent_reason)\""]
+          "sources": ["src/cuda/stub.cc"]
         }, {
           "sources": ["src/cuda/dtw.cu"],
           "defines": ["CW_WITH_CUDA"],

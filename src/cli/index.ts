@@ -3,9 +3,11 @@
  * and exports `register(program)`; this file wires them, handles errors and exit codes.
  */
 import { Command, CommanderError } from 'commander'
+import { registerNativeDtwBackends } from '../backend/native'
 import { ChordSyntaxError } from '../core/chords'
 import * as bench from './commands/bench'
 import * as chords from './commands/chords'
+import * as doctor from './commands/doctor'
 import * as dtw from './commands/dtw'
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, UserError } from './errors'
 
@@ -14,7 +16,7 @@ interface CommandModule {
 }
 
 /** Commands that exist. */
-const BUILT: CommandModule[] = [chords, dtw, bench]
+const BUILT: CommandModule[] = [chords, dtw, bench, doctor]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */
 const PLANNED: Record<string, string> = {
@@ -61,6 +63,8 @@ export function buildProgram(): Command {
 
 /** Run the CLI; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // the native C++ / CUDA DTW backends join the registry ('auto' prefers them); never throws
+  registerNativeDtwBackends()
   const program = buildProgram()
   try {
     await program.parseAsync(argv, { from: 'user' })

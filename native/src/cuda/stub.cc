@@ -2,7 +2,7 @@
 #include "api.h"
 
 #ifndef CW_CUDA_ABSENT_REASON
-#define CW_CUDA_ABSENT_REASON "the addon was built without CUDA (no nvcc found at build time)"
+#define CW_CUDA_ABSENT_REASON "the addon was built without CUDA (see native/build/build-info.json)"
 #endif
 
 namespace cw {

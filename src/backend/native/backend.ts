@@ -3,13 +3,13 @@
  * and 'cuda' (soft DTW on a GPU, large batches). Both copy nothing on the way in: the addon reads the
  * batch's typed arrays and writes into outputs allocated here.
  */
-import {
-  type DtwBackend,
-  type DtwBatch,
-  type DtwBatchInfo,
-  type DtwBatchResult,
-  type FloatArray,
-  type ResolvedDtwOptions,
+import type {
+  DtwBackend,
+  DtwBatch,
+  DtwBatchInfo,
+  DtwBatchResult,
+  FloatArray,
+  ResolvedDtwOptions,
 } from '../../core/dtw'
 import type { NativeAddon, NativeOptions, NativeRunArgs } from './addon'
 
@@ -41,11 +41,11 @@ export function nativeArgs<T extends FloatArray>(
   batch: DtwBatch<T>,
   o: ResolvedDtwOptions,
   threads: number,
-  extra: Partial<NativeRunArgs> = {},
+  extra: NativeTuning = {},
 ): NativeRunArgs & { grad: T | null } {
   const f32 = batch.cost instanceof Float32Array
-  const grad = o.grad ? (new (f32 ? Float32Array : Float64Array)(batch.cost.length) as T) : null
-  return {
+  const grad = o.grad ? (new (f32 ? Float32Array : Float64Array)(batch.cost.length) as unknown as T) : null
+  const args: NativeRunArgs & { grad: T | null } = {
     cost: batch.cost,
     n: batch.n,
     m: batch.m,
@@ -57,6 +57,7 @@ export function nativeArgs<T extends FloatArray>(
     threads,
     ...extra,
   }
+  return args
 }
 
 function result<T extends FloatArray>(
@@ -74,7 +75,11 @@ export type NativeTuning = Pick<NativeRunArgs, 'forceKernel' | 'forceSchedule' |
  * (1,1), (1,0), (0,1); a scalar kernel for other step sets), float64 and float32 storage.
  * @param threads threads per call (≥ 1), the calling thread included
  */
-export function createNativeBackend(addon: NativeAddon, threads: number, tuning: NativeTuning = {}): DtwBackend {
+export function createNativeBackend(
+  addon: NativeAddon,
+  threads: number,
+  tuning: NativeTuning = {},
+): DtwBackend {
   const t = Math.max(1, Math.floor(threads))
   return {
     name: 'native',
@@ -85,7 +90,10 @@ export function createNativeBackend(addon: NativeAddon, threads: number, tuning:
       const args = nativeArgs(batch, o, t, tuning)
       return result(args, addon.run(args))
     },
-    async runAsync<T extends FloatArray>(batch: DtwBatch<T>, o: ResolvedDtwOptions): Promise<DtwBatchResult<T>> {
+    async runAsync<T extends FloatArray>(
+      batch: DtwBatch<T>,
+      o: ResolvedDtwOptions,
+    ): Promise<DtwBatchResult<T>> {
       const args = nativeArgs(batch, o, t, tuning)
       return result(args, await addon.runAsync(args))
     },
@@ -96,7 +104,11 @@ export function createNativeBackend(addon: NativeAddon, threads: number, tuning:
 export const CUDA_MIN_CELLS = 1 << 20
 
 /** Why the CUDA kernels cannot run these options (null when they can). */
-export function cudaUnsupported(o: ResolvedDtwOptions, info: DtwBatchInfo, minCells = CUDA_MIN_CELLS): string | null {
+export function cudaUnsupported(
+  o: ResolvedDtwOptions,
+  info: DtwBatchInfo,
+  minCells = CUDA_MIN_CELLS,
+): string | null {
   if (o.gamma === 0) return 'hard DTW (γ = 0) and its path run on the CPU backends'
   for (let k = 0; k < o.stepCount; k++) {
     const a = o.stepDi[k]!
@@ -120,7 +132,10 @@ export function createCudaBackend(addon: NativeAddon, minCells = CUDA_MIN_CELLS)
       const args = nativeArgs(batch, o, 1)
       return result(args, addon.cudaRun(args))
     },
-    async runAsync<T extends FloatArray>(batch: DtwBatch<T>, o: ResolvedDtwOptions): Promise<DtwBatchResult<T>> {
+    async runAsync<T extends FloatArray>(
+      batch: DtwBatch<T>,
+      o: ResolvedDtwOptions,
+    ): Promise<DtwBatchResult<T>> {
       const args = nativeArgs(batch, o, 1)
       return result(args, await addon.cudaRunAsync(args))
     },

@@ -8,10 +8,22 @@ import { availableParallelism } from 'node:os'
 import { registerDtwBackend } from '../../core/dtw'
 import type { CudaProbe, NativeAddon } from './addon'
 import { createCudaBackend, createNativeBackend, type NativeTuning } from './backend'
-import { type NativeLoadOptions, type NativeLoadResult, loadNativeAddon } from './loader'
+import {
+  buildRecord,
+  findRoot,
+  loadNativeAddon,
+  type NativeLoadOptions,
+  type NativeLoadResult,
+} from './loader'
 
 export type { CudaProbe, NativeAddon, NativeBuildRecord, NativeRunArgs } from './addon'
-export { CUDA_MIN_CELLS, createCudaBackend, createNativeBackend, cudaUnsupported, nativeOptions } from './backend'
+export {
+  CUDA_MIN_CELLS,
+  createCudaBackend,
+  createNativeBackend,
+  cudaUnsupported,
+  nativeOptions,
+} from './backend'
 export {
   buildFailure,
   buildRecord,
@@ -65,7 +77,8 @@ export function nativeAddon(opts: NativeLoadOptions = {}): NativeAddon | null {
  * threads): the previous registration is replaced. Never throws; see the returned status.
  */
 export function registerNativeDtwBackends(opts: NativeDtwOptions = {}): NativeStatus {
-  if (loaded === null || opts.nativeBinding !== undefined || opts.root !== undefined) loaded = loadNativeAddon(opts)
+  if (loaded === null || opts.nativeBinding !== undefined || opts.root !== undefined)
+    loaded = loadNativeAddon(opts)
   for (const off of unregister.splice(0)) off()
   const threads = opts.threads ?? defaultDtwThreads(opts.env)
   const addon = loaded.addon
@@ -81,7 +94,12 @@ export function registerNativeDtwBackends(opts: NativeDtwOptions = {}): NativeSt
     const probe = addon.cudaProbe()
     s.cuda.probe = probe
     if (opts.cuda === false || env.CHORDWARP_CUDA === '0') s.cuda.reason = 'disabled (CHORDWARP_CUDA=0)'
-    else if (!probe.available) s.cuda.reason = probe.reason
+    else if (!probe.compiled) {
+      // the build record says why nvcc was not used (or failed)
+      const root = opts.root ?? findRoot()
+      const rec = root ? buildRecord(root) : null
+      s.cuda.reason = `the addon was built without CUDA: ${rec?.cuda.reason || 'no build record (native/build/build-info.json)'}`
+    } else if (!probe.available) s.cuda.reason = probe.reason
     else {
       unregister.push(registerDtwBackend(createCudaBackend(addon)))
       s.cuda.registered = true

@@ -46,10 +46,16 @@ export function findRoot(start = dirname(fileURLToPath(import.meta.url))): strin
 }
 
 /** The addon file of each place, in lookup order. */
-export function candidates(root: string, explicit?: string): { path: string; source: 'explicit' | 'prebuild' | 'build' }[] {
+export function candidates(
+  root: string,
+  explicit?: string,
+): { path: string; source: 'explicit' | 'prebuild' | 'build' }[] {
   const out: { path: string; source: 'explicit' | 'prebuild' | 'build' }[] = []
   if (explicit) out.push({ path: explicit, source: 'explicit' })
-  out.push({ path: join(root, 'native', 'prebuilds', `${process.platform}-${process.arch}.node`), source: 'prebuild' })
+  out.push({
+    path: join(root, 'native', 'prebuilds', `${process.platform}-${process.arch}.node`),
+    source: 'prebuild',
+  })
   out.push({ path: join(root, 'native', 'build', 'Release', 'chordwarp_native.node'), source: 'build' })
   return out
 }
@@ -112,7 +118,13 @@ export function loadNativeAddon(opts: NativeLoadOptions = {}): NativeLoadResult 
   const root = opts.root ?? findRoot()
   const explicit = opts.nativeBinding ?? env.CHORDWARP_NATIVE_BINDING
   if (root === null && !explicit)
-    return { addon: null, path: null, source: null, reason: 'native/ not found next to the application', tried }
+    return {
+      addon: null,
+      path: null,
+      source: null,
+      reason: 'native/ not found next to the application',
+      tried,
+    }
   const list = candidates(root ?? dirname(explicit!), explicit)
   const require = createRequire(import.meta.url)
   for (const c of list) {

@@ -11,6 +11,7 @@
  *   bit for bit.
  */
 import { describe, expect, test } from 'vitest'
+import { createNativeBackend, type NativeRunArgs, nativeOptions } from '../../../src/backend/native'
 import {
   type DtwBackend,
   type DtwBatch,
@@ -20,9 +21,16 @@ import {
   resolveDtwOptions,
   tsBackend,
 } from '../../../src/core/dtw'
-import { createNativeBackend, type NativeRunArgs, nativeOptions } from '../../../src/backend/native'
-import { REF_STAY_ADVANCE, refGrad, refOptions, type RefOptions, refValue } from '../dtw/reference'
-import { addon, expectClose, maxAbs, randomCosts, refSeedHighPrecision, rng, skipReason } from './native-helpers'
+import { REF_STAY_ADVANCE, type RefOptions, refGrad, refOptions, refValue } from '../dtw/reference'
+import {
+  addon,
+  expectClose,
+  maxAbs,
+  randomCosts,
+  refSeedHighPrecision,
+  rng,
+  skipReason,
+} from './native-helpers'
 
 type Tuning = Pick<NativeRunArgs, 'forceKernel' | 'forceSchedule' | 'forceU' | 'chunk'>
 const VARIANTS: [string, number, Tuning][] = [
@@ -60,7 +68,16 @@ const CONFIGS: [string, Partial<DtwOptions>, number][] = [
   ['seed listed left-first', { steps: [SYM2[2]!, { di: 1, dj: 1 }, SYM2[1]!] }, 1],
   ['weighted (symmetric2)', { steps: SYM2 }, 1],
   ['penalties γ=0.5', { steps: PENALTIES, gamma: 0.5 }, 1],
-  ['weighted stay-advance', { steps: [{ di: 1, dj: 1, weight: 1.5 }, { di: 1, dj: 0, penalty: 0.3 }] }, 1],
+  [
+    'weighted stay-advance',
+    {
+      steps: [
+        { di: 1, dj: 1, weight: 1.5 },
+        { di: 1, dj: 0, penalty: 0.3 },
+      ],
+    },
+    1,
+  ],
   ['only (1,0),(0,1)', { steps: [SYM2[1]!, SYM2[2]!] }, 1],
   ['long steps (generic kernel)', { steps: LONG }, 1],
   ['band 0', { band: 0 }, 1],
@@ -79,7 +96,11 @@ const CONFIGS: [string, Partial<DtwOptions>, number][] = [
     { band: 1, diagonalPrior: { weight: 0.5, width: 0.3 }, openEnd: true, normalize: 'N+M', gamma: 0.2 },
     2,
   ],
-  ['weights + open both + band', { steps: PENALTIES, openBegin: true, openEnd: true, band: 2, gamma: 0.7 }, 1],
+  [
+    'weights + open both + band',
+    { steps: PENALTIES, openBegin: true, openEnd: true, band: 2, gamma: 0.7 },
+    1,
+  ],
   ['costs 1e6, γ=1', {}, 1e6],
 ]
 const HARD_CONFIGS = CONFIGS.filter(([l]) => !l.startsWith('seed γ')).map(
@@ -103,7 +124,13 @@ const SHAPES: [number, number][] = [
 ]
 
 function single(C: FloatArray, N: number, M: number): DtwBatch {
-  return { cost: C, n: Int32Array.of(N), m: Int32Array.of(M), offset: Float64Array.of(0), stride: Int32Array.of(M) }
+  return {
+    cost: C,
+    n: Int32Array.of(N),
+    m: Int32Array.of(M),
+    offset: Float64Array.of(0),
+    stride: Int32Array.of(M),
+  }
 }
 
 function gradTol(g: ArrayLike<number>): number {
@@ -111,8 +138,9 @@ function gradTol(g: ArrayLike<number>): number {
 }
 
 describe.skipIf(skipReason !== '')('native backends vs the TypeScript engine (float64)', () => {
-  const backends: [string, DtwBackend][] = addon
-    ? VARIANTS.map(([l, t, tuning]) => [l, createNativeBackend(addon, t, tuning)])
+  const a = addon
+  const backends: [string, DtwBackend][] = a
+    ? VARIANTS.map(([l, t, tuning]) => [l, createNativeBackend(a, t, tuning)])
     : []
   describe.each([...CONFIGS, ...HARD_CONFIGS])('%s', (_label, opts, scale) => {
     const o = resolveDtwOptions(opts)
@@ -125,7 +153,13 @@ describe.skipIf(skipReason !== '')('native backends vs the TypeScript engine (fl
       for (const { N, M, C, ts } of cases) {
         const r = backend.run(single(C, N, M), o)
         const label = `${N}×${M}`
-        expectClose(r.values[0]!, ts.values[0]!, 1e-9, 1e-12 * Math.max(1, Math.abs(ts.values[0]!)), `${label} value`)
+        expectClose(
+          r.values[0]!,
+          ts.values[0]!,
+          1e-9,
+          1e-12 * Math.max(1, Math.abs(ts.values[0]!)),
+          `${label} value`,
+        )
         expectClose(r.grad!, ts.grad!, 1e-9, gradTol(ts.grad!), `${label} grad`)
         if (o.gamma === 0) {
           expect(r.paths, `${label} paths`).not.toBeNull()
@@ -160,7 +194,13 @@ describe.skipIf(skipReason !== '')('native vs the independent float64 reference'
     ['stay-advance', { steps: 'stay-advance' }],
     [
       'band + prior + open ends + normalize',
-      { band: 1.5, diagonalPrior: { weight: 1, width: 0.2 }, openBegin: true, openEnd: true, normalize: 'N+M' },
+      {
+        band: 1.5,
+        diagonalPrior: { weight: 1, width: 0.2 },
+        openBegin: true,
+        openEnd: true,
+        normalize: 'N+M',
+      },
     ],
   ]
   // (hard DTW is compared with the TS engine above: main's reference has no γ = 0 gradient yet)
@@ -233,7 +273,13 @@ describe.skipIf(skipReason !== '')('numerics at the edges', () => {
     ] as [number, number][]) {
       const C = randomCosts(N * M, rand)
       for (let k = 0; k < C.length; k++) if (rand() < 0.15 && k !== 0 && k !== C.length - 1) C[k] = Infinity
-      for (const opts of [{}, { gamma: 0.05 }, { gamma: 0 }, { steps: 'stay-advance' as const }, { openEnd: true }]) {
+      for (const opts of [
+        {},
+        { gamma: 0.05 },
+        { gamma: 0 },
+        { steps: 'stay-advance' as const },
+        { openEnd: true },
+      ]) {
         const o = resolveDtwOptions(opts)
         const r = backend.run(single(C, N, M), o)
         const t = tsBackend.run(single(C, N, M), o)
@@ -270,7 +316,6 @@ describe.skipIf(skipReason !== '')('numerics at the edges', () => {
     }
   })
 })
-
 
 describe.skipIf(skipReason !== '')('batches, layouts and schedules', () => {
   const rand = rng(13)
@@ -319,7 +364,8 @@ describe.skipIf(skipReason !== '')('batches, layouts and schedules', () => {
             }
           off += it.n * it.m
         })
-        if (gamma === 0) expect(r.paths!.map((q) => Array.from(q))).toEqual(p.paths!.map((q) => Array.from(q)))
+        if (gamma === 0)
+          expect(r.paths!.map((q) => Array.from(q))).toEqual(p.paths!.map((q) => Array.from(q)))
       }
     }
   })
@@ -357,7 +403,10 @@ describe.skipIf(skipReason !== '')('batches, layouts and schedules', () => {
     const batch = packBatch(items)
     for (const opts of [{}, { gamma: 0 }, { steps: LONG }]) {
       const full = createNativeBackend(addon!, 2).run(batch, resolveDtwOptions(opts))
-      const v = createNativeBackend(addon!, 2).run(batch, resolveDtwOptions({ ...opts, grad: false, path: false }))
+      const v = createNativeBackend(addon!, 2).run(
+        batch,
+        resolveDtwOptions({ ...opts, grad: false, path: false }),
+      )
       expect(v.grad).toBeNull()
       expect(v.paths).toBeNull()
       expectClose(v.values, full.values, 1e-12, 0, JSON.stringify(opts))
@@ -372,13 +421,20 @@ describe.skipIf(skipReason !== '')('batches, layouts and schedules', () => {
     ] as [number, number][]) {
       const C = new Float64Array(N * M)
       for (let k = 0; k < C.length; k++) C[k] = Math.floor(r2() * 3)
-      for (const opts of [{ gamma: 0 }, { gamma: 0, steps: 'stay-advance' as const }, { gamma: 0, openBegin: true, openEnd: true }, { gamma: 0, steps: [SYM2[2]!, SYM2[1]!, { di: 1, dj: 1 }] }]) {
+      for (const opts of [
+        { gamma: 0 },
+        { gamma: 0, steps: 'stay-advance' as const },
+        { gamma: 0, openBegin: true, openEnd: true },
+        { gamma: 0, steps: [SYM2[2]!, SYM2[1]!, { di: 1, dj: 1 }] },
+      ]) {
         const o = resolveDtwOptions(opts)
         const t = tsBackend.run(single(C, N, M), o)
         for (const [l, th, tuning] of VARIANTS) {
           const r = createNativeBackend(addon!, th, tuning).run(single(C, N, M), o)
           expect(r.values[0], `${l} ${N}×${M}`).toBe(t.values[0])
-          expect(Array.from(r.paths![0]!), `${l} ${N}×${M} ${JSON.stringify(opts)}`).toEqual(Array.from(t.paths![0]!))
+          expect(Array.from(r.paths![0]!), `${l} ${N}×${M} ${JSON.stringify(opts)}`).toEqual(
+            Array.from(t.paths![0]!),
+          )
           expect(Array.from(r.grad!)).toEqual(Array.from(t.grad!))
         }
       }
@@ -389,7 +445,7 @@ describe.skipIf(skipReason !== '')('batches, layouts and schedules', () => {
 describe.skipIf(skipReason !== '')('the addon: plans and argument checks', () => {
   const o = resolveDtwOptions({})
   test('seed-neighbourhood steps use the SIMD strip kernel along the longer axis; long steps the generic one', () => {
-    const flat = (opts: Partial<DtwOptions>) => ({ opts: (createNativeArgsOpts(opts)) })
+    const flat = (opts: Partial<DtwOptions>) => ({ opts: createNativeArgsOpts(opts) })
     const a = addon!.plan(150, 16, flat({}))
     expect(a.kernel).toBe('strip')
     expect(a.transposed).toBe(true)
@@ -416,8 +472,12 @@ describe.skipIf(skipReason !== '')('the addon: plans and argument checks', () =>
       threads: 1,
     }
     expect(() => addon!.run(args)).toThrow(/overruns the cost buffer/)
-    expect(() => addon!.run({ ...args, n: Int32Array.of(2), grad: new Float32Array(12) })).toThrow(/type and length of cost/)
-    expect(() => addon!.run({ ...args, n: Int32Array.of(2), values: new Float64Array(3) })).toThrow(/one entry per item/)
+    expect(() => addon!.run({ ...args, n: Int32Array.of(2), grad: new Float32Array(12) })).toThrow(
+      /type and length of cost/,
+    )
+    expect(() => addon!.run({ ...args, n: Int32Array.of(2), values: new Float64Array(3) })).toThrow(
+      /one entry per item/,
+    )
   })
 })
 

@@ -44,7 +44,8 @@ export function expectClose(
   for (let k = 0; k < a.length; k++) {
     const x = a[k]!
     const y = e[k]!
-    if (Number.isNaN(x) || Number.isNaN(y)) throw new Error(`${label}: NaN at ${k} (actual ${x}, expected ${y})`)
+    if (Number.isNaN(x) || Number.isNaN(y))
+      throw new Error(`${label}: NaN at ${k} (actual ${x}, expected ${y})`)
     if (!Number.isFinite(x) || !Number.isFinite(y)) {
       if (x !== y) throw new Error(`${label}: entry ${k}: actual ${x}, expected ${y}`)
       continue
@@ -124,7 +125,9 @@ export function refSeedHighPrecision(
         R[0] = [c, 0]
         continue
       }
-      const p: DD[] = preds.map(([a, b]) => (i - a >= 0 && j - b >= 0 ? R[(i - a) * M + j - b]! : [Infinity, 0]))
+      const p: DD[] = preds.map(([a, b]) =>
+        i - a >= 0 && j - b >= 0 ? R[(i - a) * M + j - b]! : [Infinity, 0],
+      )
       let m: DD = [Infinity, 0]
       for (const v of p) if (v[0] < m[0] || (v[0] === m[0] && v[1] < m[1])) m = v
       if (m[0] === Infinity) continue
