@@ -27,6 +27,7 @@ export {
 export {
   buildFailure,
   buildRecord,
+  candidates,
   findRoot,
   loadNativeAddon,
   type NativeLoadOptions,

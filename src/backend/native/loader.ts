@@ -142,9 +142,10 @@ export function loadNativeAddon(opts: NativeLoadOptions = {}): NativeLoadResult 
       tried.push({ path: c.path, error: (e as Error).message.split('\n')[0]! })
     }
   }
-  const failed = tried.find((t) => t.error !== null)
-  const reason = failed
-    ? `${failed.path} did not load: ${failed.error}`
-    : ((root && buildFailure(root)) ?? 'not built (run "npm run build:native"; a C++ compiler is needed)')
+  const failed = tried.filter((t) => t.error !== null)
+  const reason =
+    failed.length > 0
+      ? failed.map((f) => `${f.path} did not load: ${f.error}`).join('; ')
+      : ((root && buildFailure(root)) ?? 'not built (run "npm run build:native"; a C++ compiler is needed)')
   return { addon: null, path: null, source: null, reason, tried }
 }
