@@ -26,6 +26,10 @@
 #include <memory>
 #include <stdexcept>
 #include <thread>
+#ifdef CW_TRACE
+#include <chrono>
+#include <cstdio>
+#endif
 
 #include "internal.h"
 #include "pool.h"
@@ -826,6 +830,25 @@ void runStripItem(const T* C, const ItemRef& it, const Options& o, double* value
     std::atomic<int> arrived{0};
     const bool doBack = wantW;
     pool->run(threads, [&](int tid, int nthreads) {
+#ifdef CW_TRACE
+      auto T0 = std::chrono::steady_clock::now();
+      double tBusy = 0, waitB = 0;
+      int tiles = 0;
+      struct Rep {
+        int tid;
+        double* busy;
+        double* waitB;
+        int* tiles;
+        std::chrono::steady_clock::time_point t0;
+        ~Rep() {
+          fprintf(stderr, "tid %d: tiles %d busy %.2f ms, barrier %.2f ms, wall %.2f ms\n", tid, *tiles, *busy, *waitB,
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+      } rep{tid, &tBusy, &waitB, &tiles, T0};
+#define CW_T(...) __VA_ARGS__
+#else
+#define CW_T(...)
+#endif
       std::vector<double> buf(bufElems);
       std::vector<T> cbuf(cbufElems);
       // forward
@@ -845,7 +868,9 @@ void runStripItem(const T* C, const ItemRef& it, const Options& o, double* value
             busy[s].store(false, std::memory_order_release);
             continue;
           }
+          CW_T(auto a = std::chrono::steady_clock::now());
           fwdTile(s, t0, t1, cbuf.data());
+          CW_T(tBusy += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count(); tiles++);
           prog[s].store(t1, std::memory_order_release);
           busy[s].store(false, std::memory_order_release);
           did = true;
@@ -856,6 +881,7 @@ void runStripItem(const T* C, const ItemRef& it, const Options& o, double* value
         else backoff(spins);
       }
       // barrier; thread 0 computes the value and end weights
+      CW_T(auto wb = std::chrono::steady_clock::now());
       arrived.fetch_add(1, std::memory_order_acq_rel);
       if (tid == 0) {
         for (int spins = 0; arrived.load(std::memory_order_acquire) < nthreads;) backoff(spins);
@@ -865,6 +891,7 @@ void runStripItem(const T* C, const ItemRef& it, const Options& o, double* value
       } else {
         for (int spins = 0; phase.load(std::memory_order_acquire) == 0;) backoff(spins);
       }
+      CW_T(waitB += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wb).count());
       if (phase.load(std::memory_order_acquire) != 1) return;
       // backward: prog[s] = highest step still to do (descending)
       for (int spins = 0;;) {
@@ -883,7 +910,9 @@ void runStripItem(const T* C, const ItemRef& it, const Options& o, double* value
             busy[s].store(false, std::memory_order_release);
             continue;
           }
+          CW_T(auto a = std::chrono::steady_clock::now());
           bwdTile(s, t0, t1, buf.data());
+          CW_T(tBusy += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count(); tiles++);
           prog[s].store(t0 - 1, std::memory_order_release);
           busy[s].store(false, std::memory_order_release);
           did = true;
