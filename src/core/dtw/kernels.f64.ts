@@ -15,11 +15,15 @@ const INF = Number.POSITIVE_INFINITY
 
 /**
  * Seed steps {(1,1),(1,0),(0,1)}, unit weights, soft-min with γ > 0: forward pass (seed Alg. 1).
- * Row buffers index column j at j + 1; index 0 is column −1, which holds the start (0 where a path may
- * start, +∞ elsewhere) for the diagonal predecessor of column 0.
+ * Row buffers index column j at j + 1; index 0 is column −1, which holds the start (R = 0 where a path
+ * may start, +∞ elsewhere) for the diagonal predecessor of column 0.
+ * Rows are stored re-centred, T(i, j) = R(i, j) − b_i with b_i = b_{i−1} + min_j T(i−1, j) + κ_i,
+ * κ_i = min_j C(i, j): the soft-min runs on (C − κ_i) + softmin(T(i−1, ·) − μ, T(i, j−1) + κ_i), so
+ * the differences the weights depend on lose eps·(spread within a row), not eps·|R| (which grows
+ * along the path: with costs 1e6 and γ = 1e-4 that would be relative errors of 1e-5 in E).
  * @param W per-cell weights (diag, up, left) of length ≥ 3·((N+1)·M + 1), or null for value only
- * @param endR receives R(i, M−1) for every row i (+∞ outside the band) [N]
- * @returns nothing; the value is derived from endR by the caller
+ * @param endR receives T(i, M−1) for every row i (+∞ outside the band) [N]
+ * @param endB receives the row offsets b_i [N]; R(i, M−1) = endB[i] + endR[i]
  */
 export function seedSoftForward(
   C: Real,
@@ -37,6 +41,7 @@ export function seedSoftForward(
   rA: Float64Array,
   rB: Float64Array,
   endR: Float64Array,
+  endB: Float64Array,
 ): void {
   const ig = 1 / gamma
   const invN1 = N > 1 ? 1 / (N - 1) : 0
@@ -45,6 +50,8 @@ export function seedSoftForward(
   rB.fill(INF, 0, M + 1)
   let prev = rB
   let cur = rA
+  let b = 0
+  let prevMin = 0
   for (let i = 0; i < N; i++) {
     const t = prev
     prev = cur
@@ -52,16 +59,26 @@ export function seedSoftForward(
     const jlo = lo === null ? 0 : lo[i]!
     const jhi = hi === null ? M - 1 : hi[i]!
     if (lo !== null && i >= 2) for (let j = lo[i - 2]!; j < jlo; j++) cur[j + 1] = INF
-    prev[0] = i === 0 || openBegin ? 0 : INF
-    cur[0] = INF
     const crow = cOff + i * cStride
+    // re-centre (see above): candidates are R − b_i + κ, with b_i = b_{i−1} + prevMin + κ
+    let kappa = INF
+    for (let j = jlo; j <= jhi; j++) {
+      const c = C[crow + j]!
+      if (c < kappa) kappa = c
+    }
+    if (kappa === INF) kappa = 0
+    const sh = prevMin === INF ? 0 : -prevMin
+    prev[0] = i === 0 || openBegin ? -b : INF
+    b = b - sh + kappa
+    cur[0] = INF
     const pri = i * invN1
     let w = (i * M + jlo) * 3
-    let diag = prev[jlo]!
+    let diag = prev[jlo]! + sh
     let left = cur[jlo]!
+    let rowMin = INF
     for (let j = jlo; j <= jhi; j++) {
-      const up = prev[j + 1]!
-      let c = C[crow + j]!
+      const up = prev[j + 1]! + sh
+      let c = C[crow + j]! - kappa
       if (priorW !== 0) {
         const d = pri - j * invM1
         c += priorW * (1 - expNeg(-d * d * priorK))
@@ -109,10 +126,13 @@ export function seedSoftForward(
         W[w + 2] = pl
         w += 3
       }
+      if (r < rowMin) rowMin = r
       diag = up
-      left = r
+      left = r + kappa
     }
+    prevMin = rowMin
     endR[i] = jhi === M - 1 ? cur[M]! : INF
+    endB[i] = b
   }
 }
 
@@ -165,11 +185,14 @@ export function seedSoftBackward(
  * Any step set, soft (γ > 0) or hard (γ = 0) forward pass in iteration coordinates (a, b): rows a of
  * length B, element at C[cOff + a·sA + b·sB]. `transposed` says a runs over y (columns of C): used by
  * the value-only mode to keep O(min(N, M)) memory. Steps (da, db) are given in iteration coordinates.
+ * Rows are re-centred as in seedSoftForward: the ring holds T(a, ·) = R(a, ·) − b_a, ringB the b_a;
+ * step k's candidate is T(pred) + (b_pred − b_a + κ_a·w_k) + w_k·(C − κ_a) + penalty_k.
  * @param ring (P·B) accumulated-cost rows, P = max da + 1; ringLo/ringHi [P] their written intervals
+ * @param ringB [P] row offsets of the ring rows; predShift [K] scratch
  * @param cand scratch of length ≥ K + 1
  * @param W soft: K (or K+1 with ∂R/∂C last when stride WS = K+1) weights per cell, or null
  * @param arg hard: argmin step per cell (K = start, 255 = unreachable), or null
- * @param endR receives R(a, B−1) per row when not transposed, or null
+ * @param endR receives T(a, B−1) per row when not transposed, or null; endB the row offsets b_a
  * @param Rout receives R (A×B) when not null
  * @returns the raw value: soft-min (hard: min) of R over the end cells
  */
@@ -197,12 +220,15 @@ export function genericForward(
   P: number,
   ringLo: Int32Array,
   ringHi: Int32Array,
+  ringB: Float64Array,
   predOff: Int32Array,
+  predShift: Float64Array,
   cand: Float64Array,
   W: Real | null,
   WS: number,
   arg: Uint8Array | null,
   endR: Float64Array | null,
+  endB: Float64Array | null,
   Rout: Float64Array | null,
 ): number {
   const hard = gamma === 0
@@ -218,6 +244,8 @@ export function genericForward(
   }
   let em = INF
   let es = 0
+  let rb = 0
+  let prevMin = 0
   for (let a = 0; a < A; a++) {
     const blo = lo === null ? 0 : lo[a]!
     const bhi = hi === null ? B - 1 : hi[a]!
@@ -228,13 +256,24 @@ export function genericForward(
       ringLo[slot] = blo
       ringHi[slot] = bhi
     }
+    const crow = cOff + a * sA
+    let kappa = INF
+    for (let b = blo; b <= bhi; b++) {
+      const c = C[crow + b * sB]!
+      if (c < kappa) kappa = c
+    }
+    if (kappa === INF) kappa = 0
+    if (prevMin < INF) rb += prevMin
+    rb += kappa
+    ringB[slot] = rb
     for (let k = 0; k < K; k++) {
       const pa = a - da[k]!
       predOff[k] = pa >= 0 ? (pa % P) * B : -1
+      predShift[k] = pa >= 0 ? ringB[pa % P]! - rb + kappa * sw[k]! : 0
     }
-    const crow = cOff + a * sA
+    let rowMin = INF
     for (let b = blo; b <= bhi; b++) {
-      let c = C[crow + b * sB]!
+      let c = C[crow + b * sB]! - kappa
       if (priorW !== 0) {
         const d = transposed ? b * invN1 - a * invM1 : a * invN1 - b * invM1
         c += priorW * (1 - expNeg(-d * d * priorK))
@@ -245,7 +284,7 @@ export function genericForward(
         const po = predOff[k]!
         const pb = b - db[k]!
         let v = INF
-        if (po >= 0 && pb >= 0) v = ring[po + pb]! + sw[k]! * c + sp[k]!
+        if (po >= 0 && pb >= 0) v = ring[po + pb]! + predShift[k]! + sw[k]! * c + sp[k]!
         cand[k] = v
         if (v < m) {
           m = v
@@ -254,9 +293,10 @@ export function genericForward(
       }
       const start = transposed ? a === 0 && (openBegin || b === 0) : b === 0 && (openBegin || a === 0)
       if (start) {
-        cand[K] = c
-        if (c < m) {
-          m = c
+        const v = c + kappa - rb
+        cand[K] = v
+        if (v < m) {
+          m = v
           km = K
         }
       } else cand[K] = INF
@@ -287,11 +327,13 @@ export function genericForward(
         }
       }
       ring[self + b] = r
-      if (Rout !== null) Rout[cell] = r
+      if (r < rowMin) rowMin = r
+      if (Rout !== null) Rout[cell] = r + rb
       const end = transposed
         ? a === A - 1 && (openEnd || b === B - 1)
         : b === B - 1 && (openEnd || a === A - 1)
       if (end && r < INF) {
+        r += rb
         if (hard) {
           if (r < em) em = r
         } else if (r < em) {
@@ -300,7 +342,11 @@ export function genericForward(
         } else es += expNeg((em - r) * ig)
       }
     }
-    if (endR !== null) endR[a] = bhi === B - 1 ? ring[self + B - 1]! : INF
+    prevMin = rowMin
+    if (endR !== null && endB !== null) {
+      endR[a] = bhi === B - 1 ? ring[self + B - 1]! : INF
+      endB[a] = rb
+    }
   }
   if (hard || em === INF) return em
   return em - gamma * Math.log(es)
