@@ -22,8 +22,9 @@ const INF = Number.POSITIVE_INFINITY
  * the differences the weights depend on lose eps·(spread within a row), not eps·|R| (which grows
  * along the path: with costs 1e6 and γ = 1e-4 that would be relative errors of 1e-5 in E).
  * @param W per-cell weights (diag, up, left) of length ≥ 3·((N+1)·M + 1), or null for value only
- * @param endR receives T(i, M−1) for every row i (+∞ outside the band) [N]
- * @param endB receives the row offsets b_i [N]; R(i, M−1) = endB[i] + endR[i]
+ * @param endR receives T(i, M−1) for every row i (+∞ outside the band) [N], or null (value only)
+ * @param endB receives the row offsets b_i [N]; R(i, M−1) = endB[i] + endR[i]; or null
+ * @returns the raw value, the soft-min of R over the end cells accumulated row by row
  */
 export function seedSoftForward(
   C: Real,
@@ -35,14 +36,15 @@ export function seedSoftForward(
   lo: Int32Array | null,
   hi: Int32Array | null,
   openBegin: boolean,
+  openEnd: boolean,
   priorW: number,
   priorK: number,
   W: Real | null,
   rA: Float64Array,
   rB: Float64Array,
-  endR: Float64Array,
-  endB: Float64Array,
-): void {
+  endR: Float64Array | null,
+  endB: Float64Array | null,
+): number {
   const ig = 1 / gamma
   const invN1 = N > 1 ? 1 / (N - 1) : 0
   const invM1 = M > 1 ? 1 / (M - 1) : 0
@@ -52,6 +54,8 @@ export function seedSoftForward(
   let cur = rA
   let b = 0
   let prevMin = 0
+  let em = INF
+  let es = 0
   for (let i = 0; i < N; i++) {
     const t = prev
     prev = cur
@@ -131,9 +135,20 @@ export function seedSoftForward(
       left = r + kappa
     }
     prevMin = rowMin
-    endR[i] = jhi === M - 1 ? cur[M]! : INF
-    endB[i] = b
+    const last = jhi === M - 1 ? cur[M]! : INF
+    if (endR !== null && endB !== null) {
+      endR[i] = last
+      endB[i] = b
+    }
+    if (last < INF && (openEnd || i === N - 1)) {
+      const r = last + b
+      if (r < em) {
+        es = es * expNeg((r - em) * ig) + 1
+        em = r
+      } else es += expNeg((em - r) * ig)
+    }
   }
+  return em === INF ? em : em - gamma * Math.log(es)
 }
 
 /**

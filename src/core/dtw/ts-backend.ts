@@ -81,9 +81,9 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
       const W = wantGrad ? scratch.weights(3 * ((N + 1) * M + 1), f32) : null
       const rA = new Float64Array(M + 1)
       const rB = new Float64Array(M + 1)
-      const endR = new Float64Array(N)
-      const endB = new Float64Array(N)
-      K.seedSoftForward(
+      const endR = wantGrad ? new Float64Array(N) : null
+      const endB = wantGrad ? new Float64Array(N) : null
+      const online = K.seedSoftForward(
         C,
         off,
         stride,
@@ -93,6 +93,7 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
         band ? band.lo : null,
         band ? band.hi : null,
         opts.openBegin,
+        opts.openEnd,
         priorW,
         priorK,
         W,
@@ -101,8 +102,8 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
         endR,
         endB,
       )
-      raw = endValue(endR, endB, N, opts.gamma, opts.openEnd)
-      if (W !== null && G !== null && raw < INF) {
+      raw = endR !== null && endB !== null ? endValue(endR, endB, N, opts.gamma, opts.openEnd) : online
+      if (W !== null && G !== null && endR !== null && endB !== null && raw < INF) {
         K.seedSoftBackward(
           N,
           M,
