@@ -17,7 +17,10 @@ const INF = Number.POSITIVE_INFINITY
  * @param W per-cell weights (diag, up, left) of length ≥ 3·((N+1)·M + 1), or null for value only
  * @param endR receives T(i, M−1) for every row i (+∞ outside the band) [N], or null (value only)
  * @param endB receives the row offsets b_i [N]; R(i, M−1) = endB[i] + endR[i]; or null
- * @returns the raw value, the soft-min of R over the end cells accumulated row by row
+ * @param i0 first row to compute: 0, or the row where seedExpForward stopped (then rA holds
+ *   T(i0−1, ·) from expRowToLog and st its state)
+ * @param st state in/out [b, min of the previous row, em, es]: row offset, and the running soft-min
+ *   em − γ·log(es) over the end cells; [0, 0, +∞, 0] at i0 = 0
  */
 export function seedSoftForward(
   C: Real,
@@ -37,19 +40,21 @@ export function seedSoftForward(
   rB: Float64Array,
   endR: Float64Array | null,
   endB: Float64Array | null,
-): number {
+  i0: number,
+  st: Float64Array,
+): void {
   const ig = 1 / gamma
   const invN1 = N > 1 ? 1 / (N - 1) : 0
   const invM1 = M > 1 ? 1 / (M - 1) : 0
-  rA.fill(INF, 0, M + 1)
+  if (i0 === 0) rA.fill(INF, 0, M + 1)
   rB.fill(INF, 0, M + 1)
   let prev = rB
   let cur = rA
-  let b = 0
-  let prevMin = 0
-  let em = INF
-  let es = 0
-  for (let i = 0; i < N; i++) {
+  let b = st[0]!
+  let prevMin = st[1]!
+  let em = st[2]!
+  let es = st[3]!
+  for (let i = i0; i < N; i++) {
     const t = prev
     prev = cur
     cur = t
@@ -84,37 +89,23 @@ export function seedSoftForward(
       let pd: number
       let pu: number
       let pl: number
-      if (diag <= up && diag <= left) {
-        if (diag === INF) {
-          r = INF
-          pd = 0
-          pu = 0
-          pl = 0
-        } else {
-          const eu = expNeg((diag - up) * ig)
-          const el = expNeg((diag - left) * ig)
-          const s = 1 + eu + el
-          r = c + diag - gamma * log1to4(s)
-          pd = 1 / s
-          pu = eu * pd
-          pl = el * pd
-        }
-      } else if (up <= left) {
-        const ed = expNeg((up - diag) * ig)
-        const el = expNeg((up - left) * ig)
-        const s = 1 + ed + el
-        r = c + up - gamma * log1to4(s)
-        pu = 1 / s
-        pd = ed * pu
-        pl = el * pu
+      // soft-min of the three predecessors, minimum factored out: its own weight is exp(0) = 1
+      const m = Math.min(diag, up, left)
+      if (m === INF) {
+        r = INF
+        pd = 0
+        pu = 0
+        pl = 0
       } else {
-        const ed = expNeg((left - diag) * ig)
-        const eu = expNeg((left - up) * ig)
-        const s = 1 + ed + eu
-        r = c + left - gamma * log1to4(s)
-        pl = 1 / s
-        pd = ed * pl
-        pu = eu * pl
+        const ed = expNeg((m - diag) * ig)
+        const eu = expNeg((m - up) * ig)
+        const el = expNeg((m - left) * ig)
+        const s = ed + eu + el
+        r = c + m - gamma * log1to4(s)
+        pd = 1 / s
+        pu = eu * pd
+        pl = el * pd
+        pd *= ed
       }
       cur[j + 1] = r
       if (W !== null) {
@@ -141,7 +132,149 @@ export function seedSoftForward(
       } else es += expNeg((em - r) * ig)
     }
   }
-  return em === INF ? em : em - gamma * Math.log(es)
+  st[0] = b
+  st[1] = prevMin
+  st[2] = em
+  st[3] = es
+}
+
+/**
+ * seedSoftForward in the exponential domain, K(i, j) = exp(−T(i, j)/γ) with the same row offsets b_i:
+ * K(i, j) = exp(−(C − κ_i)/γ)·(α_i·K(i−1, j−1) + α_i·K(i−1, j) + β_i·K(i, j−1)), α_i = exp(μ_i/γ),
+ * β_i = exp(−κ_i/γ), μ_i = T of the previous row's first cell. One exp per cell, independent of the
+ * recursion, and no log: the weights are the three terms over their sum. Valid while every K of a
+ * row stays within (1e-290, 1e290), i.e. while the spread of R within a row is below ~1300γ (rows are
+ * centred between their extremes), and no cell is forbidden. It stops at the first row where that
+ * fails; seedSoftForward continues from there (expRowToLog converts the last row).
+ * Same parameters and outputs as seedSoftForward (kA, kB: row buffers of K; st: out [b, −, em, es]).
+ * @returns the number of rows computed (N when done)
+ */
+export function seedExpForward(
+  C: Real,
+  cOff: number,
+  cStride: number,
+  N: number,
+  M: number,
+  gamma: number,
+  lo: Int32Array | null,
+  hi: Int32Array | null,
+  openBegin: boolean,
+  openEnd: boolean,
+  priorW: number,
+  priorK: number,
+  W: Real | null,
+  kA: Float64Array,
+  kB: Float64Array,
+  endR: Float64Array | null,
+  endB: Float64Array | null,
+  st: Float64Array,
+): number {
+  const ig = 1 / gamma
+  const invN1 = N > 1 ? 1 / (N - 1) : 0
+  const invM1 = M > 1 ? 1 / (M - 1) : 0
+  kA.fill(0, 0, M + 1)
+  kB.fill(0, 0, M + 1)
+  let prev = kB
+  let cur = kA
+  let b = 0
+  let centre = 1
+  let em = INF
+  let es = 0
+  st[0] = 0
+  st[2] = INF
+  st[3] = 0
+  for (let i = 0; i < N; i++) {
+    const t = prev
+    prev = cur
+    cur = t
+    const jlo = lo === null ? 0 : lo[i]!
+    const jhi = hi === null ? M - 1 : hi[i]!
+    if (lo !== null && i >= 2) for (let j = lo[i - 2]!; j < jlo; j++) cur[j + 1] = 0
+    const crow = cOff + i * cStride
+    let kappa = INF
+    let forbidden = false
+    for (let j = jlo; j <= jhi; j++) {
+      const c = C[crow + j]!
+      if (c === INF) forbidden = true
+      if (c < kappa) kappa = c
+    }
+    // μ_i = −γ log(centre): K(i−1, ·)·α with α = 1/centre are the previous row relative to b_i − κ_i
+    const mu = -gamma * Math.log(centre)
+    const alpha = 1 / centre
+    const beta = Math.exp(-kappa * ig)
+    const start = i === 0 || openBegin ? Math.exp((b + mu) * ig) : 0
+    if (forbidden || !(beta < 1e290 && start < 1e290)) return i
+    b = b + mu + kappa
+    prev[0] = start * centre
+    cur[0] = 0
+    const pri = i * invN1
+    let w = (i * M + jlo) * 3
+    let diag = alpha * prev[jlo]!
+    let left = cur[jlo]!
+    let kmin = INF
+    let kmax = 0
+    for (let j = jlo; j <= jhi; j++) {
+      const up = alpha * prev[j + 1]!
+      let c = C[crow + j]! - kappa
+      if (priorW !== 0) {
+        const d = pri - j * invM1
+        c += priorW * (1 - expNeg(-d * d * priorK))
+      }
+      const l = beta * left
+      const s = diag + up + l
+      const k = expNeg(-c * ig) * s
+      cur[j + 1] = k
+      if (W !== null) {
+        const is = 1 / s
+        W[w] = diag * is
+        W[w + 1] = up * is
+        W[w + 2] = l * is
+        w += 3
+      }
+      if (k < kmin) kmin = k
+      if (k > kmax) kmax = k
+      diag = up
+      left = k
+    }
+    if (!(kmin > 1e-290 && kmax < 1e290)) {
+      b = st[0]!
+      return i
+    }
+    centre = Math.sqrt(kmin) * Math.sqrt(kmax)
+    st[0] = b
+    const last = jhi === M - 1 ? -gamma * Math.log(cur[M]!) : INF
+    if (endR !== null && endB !== null) {
+      endR[i] = last
+      endB[i] = b
+    }
+    if (last < INF && (openEnd || i === N - 1)) {
+      const r = last + b
+      if (r < em) {
+        es = es * expNeg((r - em) * ig) + 1
+        em = r
+      } else es += expNeg((em - r) * ig)
+      st[2] = em
+      st[3] = es
+    }
+  }
+  return N
+}
+
+/**
+ * Converts the last row seedExpForward completed from K to T = −γ·log K (+∞ for K = 0), in place.
+ * @param buf row buffer, column j at j + 1
+ * @returns the row's minimum of T (what seedSoftForward's re-centring needs next)
+ */
+export function expRowToLog(buf: Float64Array, M: number, jlo: number, jhi: number, gamma: number): number {
+  let m = INF
+  buf[0] = INF
+  for (let j = 0; j < M; j++) {
+    const k = buf[j + 1]!
+    const t = j >= jlo && j <= jhi && k > 0 ? -gamma * Math.log(k) : INF
+    buf[j + 1] = t
+    if (t < m) m = t
+  }
+  return m
 }
 
 /**

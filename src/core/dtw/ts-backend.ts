@@ -36,6 +36,17 @@ class Scratch {
   }
 }
 const scratch = new Scratch()
+const seedState = new Float64Array(4)
+
+/**
+ * Kernel choices of the TS backend. `expDomain`: run the seed soft-DTW forward pass in the exponential
+ * domain when its range allows (falls back to the log domain per item otherwise). Tests switch it off
+ * to check both paths on the same inputs.
+ */
+export const tsKernelSettings = { expDomain: true }
+
+/** Rows computed by each seed kernel since start (for tests and benchmarks: which path ran). */
+export const tsKernelStats = { expRows: 0, logRows: 0 }
 
 export const tsBackend: DtwBackend = {
   name: 'ts',
@@ -83,25 +94,68 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
       const rB = new Float64Array(M + 1)
       const endR = wantGrad ? new Float64Array(N) : null
       const endB = wantGrad ? new Float64Array(N) : null
-      const online = K.seedSoftForward(
-        C,
-        off,
-        stride,
-        N,
-        M,
-        opts.gamma,
-        band ? band.lo : null,
-        band ? band.hi : null,
-        opts.openBegin,
-        opts.openEnd,
-        priorW,
-        priorK,
-        W,
-        rA,
-        rB,
-        endR,
-        endB,
-      )
+      // rows in the exponential domain while its range allows, the rest in the log domain
+      const st = seedState.fill(0)
+      st[2] = INF
+      let i0 = 0
+      if (tsKernelSettings.expDomain)
+        i0 = K.seedExpForward(
+          C,
+          off,
+          stride,
+          N,
+          M,
+          opts.gamma,
+          band ? band.lo : null,
+          band ? band.hi : null,
+          opts.openBegin,
+          opts.openEnd,
+          priorW,
+          priorK,
+          W,
+          rA,
+          rB,
+          endR,
+          endB,
+          st,
+        )
+      tsKernelStats.expRows += i0
+      tsKernelStats.logRows += N - i0
+      if (i0 < N) {
+        // the row i0 − 1 lies in rA when i0 is even, in rB when odd
+        const last = i0 % 2 === 0 ? rA : rB
+        const other = last === rA ? rB : rA
+        if (i0 > 0)
+          st[1] = K.expRowToLog(
+            last,
+            M,
+            band ? band.lo[i0 - 1]! : 0,
+            band ? band.hi[i0 - 1]! : M - 1,
+            opts.gamma,
+          )
+        K.seedSoftForward(
+          C,
+          off,
+          stride,
+          N,
+          M,
+          opts.gamma,
+          band ? band.lo : null,
+          band ? band.hi : null,
+          opts.openBegin,
+          opts.openEnd,
+          priorW,
+          priorK,
+          W,
+          last,
+          other,
+          endR,
+          endB,
+          i0,
+          st,
+        )
+      }
+      const online = st[2] === INF ? INF : st[2]! - opts.gamma * Math.log(st[3]!)
       raw = endR !== null && endB !== null ? endValue(endR, endB, N, opts.gamma, opts.openEnd) : online
       if (W !== null && G !== null && endR !== null && endB !== null && raw < INF) {
         K.seedSoftBackward(

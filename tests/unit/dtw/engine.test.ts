@@ -5,7 +5,7 @@
  * float64 evaluations of the same recursion (exp/log within 3 ulp, ≤ 40 steps, |R|/γ ≤ 1e3), observed
  * differences are ~1e-14, a wrong formula shows at ≥ 1e-3.
  */
-import { describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
   accumulatedCost,
   type DtwOptions,
@@ -15,6 +15,7 @@ import {
   paddedBatch,
   softDtw,
 } from '../../../src/core/dtw'
+import { tsKernelSettings, tsKernelStats } from '../../../src/core/dtw/ts-backend'
 import { engineOptions, expectClose } from './helpers'
 import {
   REF_SEED,
@@ -104,7 +105,16 @@ const CONFIGS: [string, Partial<RefOptions>, number][] = [
   ],
 ]
 
-describe('soft-DTW value and gradient vs the float64 reference', () => {
+describe.each([
+  ['exp domain where it fits', true],
+  ['log domain only', false],
+])('soft-DTW value and gradient vs the float64 reference (%s)', (_domain, expDomain) => {
+  beforeAll(() => {
+    tsKernelSettings.expDomain = expDomain
+  })
+  afterAll(() => {
+    tsKernelSettings.expDomain = true
+  })
   test.each(CONFIGS)('%s', (_name, partial, scale) => {
     const rand = rng(42)
     const o = refOptions(partial)
@@ -115,6 +125,43 @@ describe('soft-DTW value and gradient vs the float64 reference', () => {
       expectClose(r.value, refValue(C, N, M, o), RTOL, ATOL, `${label} value`)
       expectClose(r.grad!, refGrad(C, N, M, o), RTOL, ATOL, `${label} grad`)
     }
+  })
+})
+
+describe('exponential-domain forward pass and its hand-over to the log domain', () => {
+  test('a problem whose rows outgrow the exp range switches mid-way and still equals the reference', () => {
+    for (const [N, M, gamma, scale, partial] of [
+      [300, 4, 0.02, 3, {}],
+      [300, 6, 0.01, 1, {}],
+      [300, 4, 0.01, 3, { band: 2 }],
+      [300, 4, 0.01, 3, { openEnd: true, prior: { weight: 0.5, width: 0.3 } }],
+    ] as [number, number, number, number, Partial<RefOptions>][]) {
+      const o = refOptions({ ...partial, gamma })
+      const C = randomMatrix(N, M, rng(77), scale)
+      const before = { ...tsKernelStats }
+      const r = softDtw(C, N, M, engineOptions(o))
+      const exp = tsKernelStats.expRows - before.expRows
+      const log = tsKernelStats.logRows - before.logRows
+      expect(exp, `${N}×${M} γ ${gamma}: some rows in the exp domain`).toBeGreaterThan(0)
+      expect(log, `${N}×${M} γ ${gamma}: some rows in the log domain`).toBeGreaterThan(0)
+      expectClose(r.value, refValue(C, N, M, o), RTOL, ATOL, 'value')
+      expectClose(r.grad!, refGrad(C, N, M, o), RTOL, ATOL, 'grad')
+    }
+  })
+  test('at γ = 1 on the benchmark-like problems every row runs in the exp domain', () => {
+    const before = { ...tsKernelStats }
+    softDtw(randomMatrix(150, 75, rng(1)), 150, 75)
+    expect(tsKernelStats.expRows - before.expRows).toBe(150)
+    expect(tsKernelStats.logRows - before.logRows).toBe(0)
+  })
+  test('a forbidden cell sends the item to the log domain from that row on', () => {
+    const C = randomMatrix(20, 6, rng(2))
+    C[7 * 6 + 3] = Infinity
+    const before = { ...tsKernelStats }
+    const o = refOptions()
+    const r = softDtw(C, 20, 6)
+    expect(tsKernelStats.expRows - before.expRows).toBe(7)
+    expectClose(r.grad!, refGrad(C, 20, 6, o), RTOL, ATOL, 'grad')
   })
 })
 
