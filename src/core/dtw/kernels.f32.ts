@@ -7,7 +7,8 @@ type Real = Float32Array
 const INF = Number.POSITIVE_INFINITY
 
 /**
- * Seed steps {(1,1),(1,0),(0,1)}, unit weights, soft-min with γ > 0: forward pass (seed Alg. 1).
+ * Seed steps {(1,1),(1,0),(0,1)} — or stay/advance {(1,1),(1,0)} with leftStep = false —, unit weights,
+ * soft-min with γ > 0: forward pass (seed Alg. 1).
  * Row buffers index column j at j + 1; index 0 is column −1, which holds the start (R = 0 where a path
  * may start, +∞ elsewhere) for the diagonal predecessor of column 0.
  * Rows are stored re-centred, T(i, j) = R(i, j) − b_i with b_i = b_{i−1} + min_j T(i−1, j) + κ_i,
@@ -33,6 +34,7 @@ export function seedSoftForward(
   hi: Int32Array | null,
   openBegin: boolean,
   openEnd: boolean,
+  leftStep: boolean,
   priorW: number,
   priorK: number,
   W: Real | null,
@@ -116,7 +118,7 @@ export function seedSoftForward(
       }
       if (r < rowMin) rowMin = r
       diag = up
-      left = r + kappa
+      left = leftStep ? r + kappa : INF
     }
     prevMin = rowMin
     const last = jhi === M - 1 ? cur[M]! : INF
@@ -160,6 +162,7 @@ export function seedExpForward(
   hi: Int32Array | null,
   openBegin: boolean,
   openEnd: boolean,
+  leftStep: boolean,
   priorW: number,
   priorK: number,
   W: Real | null,
@@ -201,7 +204,9 @@ export function seedExpForward(
     // μ_i = −γ log(centre): K(i−1, ·)·α with α = 1/centre are the previous row relative to b_i − κ_i
     const mu = -gamma * Math.log(centre)
     const alpha = 1 / centre
-    const beta = Math.exp(-kappa * ig)
+    const beta = leftStep ? Math.exp(-kappa * ig) : 0
+    // without the (0,1) step a cell (i, j > i) is unreachable (K = 0), not out of range
+    const jReach = leftStep ? jhi : Math.min(jhi, i)
     const start = i === 0 || openBegin ? Math.exp((b + mu) * ig) : 0
     if (forbidden || !(beta < 1e290 && start < 1e290)) return i
     b = b + mu + kappa
@@ -225,18 +230,18 @@ export function seedExpForward(
       const k = expNeg(-c * ig) * s
       cur[j + 1] = k
       if (W !== null) {
-        const is = 1 / s
+        const is = s > 0 ? 1 / s : 0
         W[w] = diag * is
         W[w + 1] = up * is
         W[w + 2] = l * is
         w += 3
       }
-      if (k < kmin) kmin = k
+      if (k < kmin && j <= jReach) kmin = k
       if (k > kmax) kmax = k
       diag = up
       left = k
     }
-    if (!(kmin > 1e-290 && kmax < 1e290)) {
+    if (!(kmin > 1e-290 && kmax < 1e290 && kmax > 0)) {
       b = st[0]!
       return i
     }

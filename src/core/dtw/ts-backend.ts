@@ -1,7 +1,8 @@
 /**
  * The pure TypeScript DTW backend: single thread, runs everywhere (renderer, worker, CLI) and is the
  * reference the other backends are tested against. Dispatches each item of a batch to a kernel:
- * - soft, seed steps with unit weights (the training case): seedSoftForward / seedSoftBackward;
+ * - soft, seed or stay/advance steps with unit weights (the training case): seedExpForward (exp
+ *   domain, while its range allows) / seedSoftForward (log domain), then seedSoftBackward;
  * - value only (no gradient, no path): genericForward over the shorter axis, O(min(N, M)) memory;
  * - any other step set, soft or hard: genericForward + genericBackward / hardBacktrack.
  */
@@ -87,7 +88,7 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
     const scale = 1 / normalizer(opts.normalize, N, M)
     const band = opts.band === null ? null : bandRows(N, M, opts.band)
     let raw: number
-    if (!hard && opts.seedSteps && (wantGrad || N >= M)) {
+    if (!hard && (opts.seedSteps || opts.stayAdvanceSteps) && (wantGrad || N >= M)) {
       // the training kernel: seed steps, soft, unit weights
       const W = wantGrad ? scratch.weights(3 * ((N + 1) * M + 1), f32) : null
       const rA = new Float64Array(M + 1)
@@ -110,6 +111,7 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
           band ? band.hi : null,
           opts.openBegin,
           opts.openEnd,
+          opts.seedSteps,
           priorW,
           priorK,
           W,
@@ -144,6 +146,7 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
           band ? band.hi : null,
           opts.openBegin,
           opts.openEnd,
+          opts.seedSteps,
           priorW,
           priorK,
           W,
