@@ -7,8 +7,8 @@ import type Database from 'better-sqlite3'
 import { isHarte } from '../../core/chords'
 import { checkId, invalid, notFound, type StoreContext } from './context'
 import {
-  REVISION_SOURCES,
   type NewRevision,
+  REVISION_SOURCES,
   type Revision,
   type RevisionSource,
   type RevisionStatus,
@@ -173,9 +173,7 @@ export class Annotations {
       throw invalid(`status must be draft or reviewed, got "${input.status}"`)
     validateSegments(input.segments)
     const parent = input.parentId === undefined ? undefined : input.parentId
-    const id = this.#c.guard('saving the revision', () =>
-      this.#save.immediate(input, parent),
-    )
+    const id = this.#c.guard('saving the revision', () => this.#save.immediate(input, parent))
     return this.getHeader(id)
   }
 

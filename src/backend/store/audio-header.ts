@@ -47,7 +47,8 @@ export function probeAudioHeader(path: string): AudioHeader | null {
   try {
     const head = r.read(0, 12)
     const tag = head.toString('latin1', 0, 4)
-    if ((tag === 'RIFF' || tag === 'RF64') && head.toString('latin1', 8, 12) === 'WAVE') return probeWav(r, tag)
+    if ((tag === 'RIFF' || tag === 'RF64') && head.toString('latin1', 8, 12) === 'WAVE')
+      return probeWav(r, tag)
     if (tag === 'OggS') return probeOgg(r)
     const start = skipId3v2(r)
     const at = r.read(start, 4)
@@ -86,7 +87,8 @@ function probeWav(r: Reader, riff: string): AudioHeader | null {
     pos += 8 + size + (size & 1)
   }
   if (rate === null) return null
-  const durationS = dataBytes !== null && blockAlign > 0 && rate > 0 ? Math.floor(dataBytes / blockAlign) / rate : null
+  const durationS =
+    dataBytes !== null && blockAlign > 0 && rate > 0 ? Math.floor(dataBytes / blockAlign) / rate : null
   return { format: 'wav', sampleRate: rate, channels, durationS, exact: durationS !== null }
 }
 
@@ -159,7 +161,11 @@ const MP3_BITRATES: Record<string, number[]> = {
   '2-2': [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
   '2-3': [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
 }
-const MP3_RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] }
+const MP3_RATES: Record<number, number[]> = {
+  3: [44100, 48000, 32000],
+  2: [22050, 24000, 16000],
+  0: [11025, 12000, 8000],
+}
 
 interface Mp3Frame {
   version: number // 3 MPEG1, 2 MPEG2, 0 MPEG2.5
@@ -185,7 +191,9 @@ function mp3Frame(h: Buffer, i: number): Mp3Frame | null {
   const bitrate = MP3_BITRATES[`${version === 3 ? 1 : 2}-${layer}`]![brIndex - 1]! * 1000
   const samples = layer === 1 ? 384 : layer === 2 || version === 3 ? 1152 : 576
   const length =
-    layer === 1 ? (Math.floor((12 * bitrate) / rate) + padding) * 4 : Math.floor(((samples / 8) * bitrate) / rate) + padding
+    layer === 1
+      ? (Math.floor((12 * bitrate) / rate) + padding) * 4
+      : Math.floor(((samples / 8) * bitrate) / rate) + padding
   return { version, layer, bitrate, rate, channels, samples, length }
 }
 
@@ -232,11 +240,23 @@ function probeMp3(r: Reader, start: number): AudioHeader | null {
   }
   if (frames !== null) {
     const samples = Math.max(0, frames * f.samples - delay - padding)
-    return { format: 'mp3', sampleRate: f.rate, channels: f.channels, durationS: samples / f.rate, exact: true }
+    return {
+      format: 'mp3',
+      sampleRate: f.rate,
+      channels: f.channels,
+      durationS: samples / f.rate,
+      exact: true,
+    }
   }
   // CBR without a tag: estimate from the size of the audio data
   let end = r.size
   if (r.read(r.size - 128, 3).toString('latin1') === 'TAG') end -= 128
   const bytes = end - (start + at)
-  return { format: 'mp3', sampleRate: f.rate, channels: f.channels, durationS: (bytes * 8) / f.bitrate, exact: false }
+  return {
+    format: 'mp3',
+    sampleRate: f.rate,
+    channels: f.channels,
+    durationS: (bytes * 8) / f.bitrate,
+    exact: false,
+  }
 }

@@ -17,7 +17,10 @@ export function parseJson<T>(text: string | null, path: string, what: string): T
   try {
     return JSON.parse(text) as T
   } catch {
-    throw new StoreError('corrupt', `the library ${path} holds unreadable JSON in ${what}: restore it from a backup`)
+    throw new StoreError(
+      'corrupt',
+      `the library ${path} holds unreadable JSON in ${what}: restore it from a backup`,
+    )
   }
 }
 

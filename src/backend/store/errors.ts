@@ -90,6 +90,10 @@ export function toStoreError(e: unknown, path: string, what: string, busyTimeout
       e,
     )
   if (code.startsWith('SQLITE_IOERR'))
-    return new StoreError('io', `I/O error on the library ${path} while ${what} (${code}: ${text}): check the disk`, e)
+    return new StoreError(
+      'io',
+      `I/O error on the library ${path} while ${what} (${code}: ${text}): check the disk`,
+      e,
+    )
   return new StoreError('io', `${what} failed for the library ${path}: ${text}`, e)
 }

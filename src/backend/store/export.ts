@@ -60,7 +60,11 @@ function wrapFs<T>(file: string, fn: () => T): T {
     if (e instanceof StoreError) throw e
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ENOSPC')
-      throw new StoreError('full', `the disk is full while writing ${file}: free some space and export again`, e)
+      throw new StoreError(
+        'full',
+        `the disk is full while writing ${file}: free some space and export again`,
+        e,
+      )
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
       throw new StoreError('readonly', `cannot write ${file} (${code}): choose a writable --out folder`, e)
     throw new StoreError('io', `cannot write ${file}: ${(e as Error).message}`, e)
@@ -76,12 +80,20 @@ function chordsText(store: Store, rec: Recording, rev: RevisionWithSegments): st
 function current(store: Store, rec: Recording): RevisionWithSegments {
   const rev = store.annotations.getCurrent(rec.id)
   if (!rev)
-    throw new StoreError('not-found', `recording "${rec.name}" has no annotation yet: align or import one first`)
+    throw new StoreError(
+      'not-found',
+      `recording "${rec.name}" has no annotation yet: align or import one first`,
+    )
   return rev
 }
 
 /** Write `<out>/<name>.lab` and `<out>/<name>.chords.txt` for one recording (id, name or hash). */
-export function exportRecording(store: Store, ref: string | number, out: string, o: ExportOptions = {}): ExportedRecording {
+export function exportRecording(
+  store: Store,
+  ref: string | number,
+  out: string,
+  o: ExportOptions = {},
+): ExportedRecording {
   const rec = store.recordings.resolve(ref)
   const rev = current(store, rec)
   const dir = resolve(out)
@@ -102,7 +114,10 @@ export function exportCorpus(store: Store, out: string, o: ExportOptions = {}): 
   const overwrite = o.overwrite ?? false
   const manifestFile = join(dir, 'manifest.json')
   if (!overwrite && existsSync(manifestFile))
-    throw new StoreError('exists', `${manifestFile} exists already: choose an empty --out folder or pass --force`)
+    throw new StoreError(
+      'exists',
+      `${manifestFile} exists already: choose an empty --out folder or pass --force`,
+    )
   const entries: ManifestEntry[] = []
   const skipped: CorpusExport['skipped'] = []
   for (const summary of store.recordings.list()) {
@@ -142,7 +157,10 @@ export function exportCorpus(store: Store, out: string, o: ExportOptions = {}): 
       )
     wrapFs(audioDest, () => {
       if (!overwrite && existsSync(audioDest))
-        throw new StoreError('exists', `${audioDest} exists already: choose an empty --out folder or pass --force`)
+        throw new StoreError(
+          'exists',
+          `${audioDest} exists already: choose an empty --out folder or pass --force`,
+        )
       mkdirSync(dirname(audioDest), { recursive: true })
       copyFileSync(rec.path, audioDest)
     })
@@ -153,6 +171,8 @@ export function exportCorpus(store: Store, out: string, o: ExportOptions = {}): 
     entries.push(entry)
   }
   entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  wrapFs(manifestFile, () => writeNew(manifestFile, `${JSON.stringify({ items: entries }, null, 1)}\n`, overwrite))
+  wrapFs(manifestFile, () =>
+    writeNew(manifestFile, `${JSON.stringify({ items: entries }, null, 1)}\n`, overwrite),
+  )
   return { dir, manifest: manifestFile, items: entries.length, skipped }
 }

@@ -96,7 +96,9 @@ export class StoreFeatureCache implements FeatureCache {
       VALUES (@key, @content_hash, @pipeline, @frames, @sample_rate, @hop_size, @frame_rate, @tuning_cents, @data, @bass, @bytes, @created_at)`)
     this.#del = db.prepare('DELETE FROM feature_cache WHERE key = ?')
     this.#delHash = db.prepare('DELETE FROM feature_cache WHERE content_hash = ?')
-    this.#stats = db.prepare('SELECT count(*) AS entries, coalesce(sum(bytes), 0) AS bytes FROM feature_cache')
+    this.#stats = db.prepare(
+      'SELECT count(*) AS entries, coalesce(sum(bytes), 0) AS bytes FROM feature_cache',
+    )
   }
 
   get(key: string): Chroma | undefined {
@@ -151,6 +153,9 @@ export class StoreFeatureCache implements FeatureCache {
   }
 
   stats(): { entries: number; bytes: number } {
-    return this.#guard('reading the feature cache', () => this.#stats.get() as { entries: number; bytes: number })
+    return this.#guard(
+      'reading the feature cache',
+      () => this.#stats.get() as { entries: number; bytes: number },
+    )
   }
 }

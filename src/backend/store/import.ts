@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path'
 import { z } from 'zod'
 import { parseLab, parseSequence } from '../../core/chords'
-import { type AudioHeader, AUDIO_EXTENSIONS, probeAudioHeader } from './audio-header'
+import { AUDIO_EXTENSIONS, type AudioHeader, probeAudioHeader } from './audio-header'
 import { StoreError } from './errors'
 import { hashFile } from './hash'
 import { parseJams } from './jams'
@@ -112,7 +112,9 @@ function readText(file: string, plan: Plan, shown: string): string | null {
   try {
     return readFileSync(file, 'utf8')
   } catch (e) {
-    plan.problems.push(`${shown}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    plan.problems.push(
+      `${shown}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    )
     return null
   }
 }
@@ -148,7 +150,8 @@ function addJams(plan: Plan, file: string, shown: string): void {
   for (const p of r.problems) plan.problems.push(`${shown} ${p}`)
   for (const i of r.ignored) plan.warnings.push(`${shown}: ${i} is not a chord annotation, ignored`)
   if (r.problems.length > 0) return
-  if (r.annotations.length === 0) plan.warnings.push(`${shown}: no chord annotation (namespace chord or chord_harte)`)
+  if (r.annotations.length === 0)
+    plan.warnings.push(`${shown}: no chord annotation (namespace chord or chord_harte)`)
   if (r.durationS !== null && plan.meta.durationS === undefined) plan.meta.durationS = r.durationS
   for (const a of r.annotations)
     plan.annotations.push({
@@ -191,7 +194,9 @@ function planFolder(root: string, warnings: string[]): Plan[] {
   for (const [key, g] of groups) {
     if (g.audio.length === 0) {
       const f = g.lab ?? g.chords ?? g.jams!
-      warnings.push(`${relative(root, f)}: no audio file with the same name beside it (${AUDIO_EXTENSIONS.join(' ')}), skipped`)
+      warnings.push(
+        `${relative(root, f)}: no audio file with the same name beside it (${AUDIO_EXTENSIONS.join(' ')}), skipped`,
+      )
       continue
     }
     const rel = relative(root, dirname(key))
@@ -212,7 +217,10 @@ function planManifest(file: string): Plan[] {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'))
   } catch (e) {
-    throw new StoreError('invalid', `${file} is not valid JSON (${(e as Error).message}): fix it and import again`)
+    throw new StoreError(
+      'invalid',
+      `${file} is not valid JSON (${(e as Error).message}): fix it and import again`,
+    )
   }
   const m = Manifest.safeParse(raw)
   if (!m.success) {
@@ -259,7 +267,10 @@ function planSingle(file: string, o: typeof defaultImportOptions): Plan[] {
     )
   const audio = k === 'audio' ? file : o.audio ? resolve(o.audio) : siblingAudio(file)
   if (!audio)
-    throw new StoreError('invalid', `${basename(file)} has no audio file with the same name beside it: pass --audio FILE`)
+    throw new StoreError(
+      'invalid',
+      `${basename(file)} has no audio file with the same name beside it: pass --audio FILE`,
+    )
   const p = newPlan(audio, stemOf(audio), '')
   const dir = dirname(file)
   const stem = stemOf(file)
@@ -281,7 +292,8 @@ function sameSegments(a: readonly StoredSegment[], b: readonly StoredSegment[]):
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!
     const y = b[i]!
-    if (x.label !== y.label || Math.abs(x.start - y.start) > 1e-9 || Math.abs(x.end - y.end) > 1e-9) return false
+    if (x.label !== y.label || Math.abs(x.start - y.start) > 1e-9 || Math.abs(x.end - y.end) > 1e-9)
+      return false
     if ((x.confidence ?? null) !== (y.confidence ?? null)) return false
   }
   return true
@@ -299,7 +311,9 @@ async function readAudio(plans: Plan[]): Promise<void> {
         p.size = st.size
         p.hash = await hashFile(p.audio)
       } catch (e) {
-        p.problems.push(`${p.audio}: audio cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+        p.problems.push(
+          `${p.audio}: audio cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        )
         continue
       }
       try {
@@ -307,7 +321,8 @@ async function readAudio(plans: Plan[]): Promise<void> {
       } catch {
         p.header = null
       }
-      if (!p.header) p.warnings.push(`${basename(p.audio)}: unknown audio header, duration and sample rate left empty`)
+      if (!p.header)
+        p.warnings.push(`${basename(p.audio)}: unknown audio header, duration and sample rate left empty`)
       else if (p.meta.durationS !== undefined && p.header.durationS !== null) {
         const d = Math.abs(p.header.durationS - p.meta.durationS)
         if (d > 0.1)
@@ -321,15 +336,23 @@ async function readAudio(plans: Plan[]): Promise<void> {
 }
 
 /** Import `input` (folder, manifest.json, .jams, .lab, .chords.txt or audio file) into `store`. */
-export async function importPath(store: Store, input: string, options: ImportOptions = {}): Promise<ImportReport> {
-  const o: typeof defaultImportOptions = Object.assign({}, defaultImportOptions, options)
+export async function importPath(
+  store: Store,
+  input: string,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))
+  const o: typeof defaultImportOptions = Object.assign({}, defaultImportOptions, given)
   const t0 = performance.now()
   const path = resolve(input)
   let st: ReturnType<typeof statSync>
   try {
     st = statSync(path)
   } catch {
-    throw new StoreError('not-found', `${input} does not exist: give a folder, manifest.json, .jams or audio file`)
+    throw new StoreError(
+      'not-found',
+      `${input} does not exist: give a folder, manifest.json, .jams or audio file`,
+    )
   }
   const warnings: string[] = []
   let mode: ImportReport['mode']
@@ -464,7 +487,15 @@ export async function importPath(store: Store, input: string, options: ImportOpt
     const batch = todo.slice(i, i + o.batchSize)
     items.push(...store.transaction(() => batch.map(writeOne)))
   }
-  const counts = { added: 0, relocated: 0, updated: 0, unchanged: 0, revisions: 0, sequences: 0, skipped: skipped.length }
+  const counts = {
+    added: 0,
+    relocated: 0,
+    updated: 0,
+    unchanged: 0,
+    revisions: 0,
+    sequences: 0,
+    skipped: skipped.length,
+  }
   for (const it of items) {
     counts[it.action]++
     counts.revisions += it.revisions

@@ -59,7 +59,14 @@ function str(v: unknown): string | null {
 
 /** Read a JAMS text. Never throws on content: problems are listed. */
 export function parseJams(text: string): JamsRead {
-  const out: JamsRead = { annotations: [], durationS: null, title: null, artist: null, problems: [], ignored: [] }
+  const out: JamsRead = {
+    annotations: [],
+    durationS: null,
+    title: null,
+    artist: null,
+    problems: [],
+    ignored: [],
+  }
   let doc: Record<string, unknown>
   try {
     doc = JSON.parse(text) as Record<string, unknown>
@@ -95,7 +102,9 @@ export function parseJams(text: string): JamsRead {
       const t = Number(o?.time)
       const d = Number(o?.duration)
       if (!Number.isFinite(t) || !Number.isFinite(d) || t < 0 || d < 0) {
-        out.problems.push(`${at}: time and duration must be non-negative numbers, got ${o?.time} and ${o?.duration}`)
+        out.problems.push(
+          `${at}: time and duration must be non-negative numbers, got ${o?.time} and ${o?.duration}`,
+        )
         return
       }
       if (typeof o.value !== 'string' || !isHarte(o.value)) {
@@ -103,7 +112,8 @@ export function parseJams(text: string): JamsRead {
         return
       }
       const seg: StoredSegment = { start: t, end: t + d, label: o.value }
-      if (typeof o.confidence === 'number' && o.confidence >= 0 && o.confidence <= 1) seg.confidence = o.confidence
+      if (typeof o.confidence === 'number' && o.confidence >= 0 && o.confidence <= 1)
+        seg.confidence = o.confidence
       segments.push(seg)
     })
     segments.sort((x, y) => x.start - y.start)

@@ -34,7 +34,8 @@ export class Models {
     this.#c = c
     const db = c.db
     this.#st = {
-      insert: db.prepare(`INSERT INTO models (name, kind, created_at, weights, config, corpus_fingerprint, metrics, run_id, active)
+      insert:
+        db.prepare(`INSERT INTO models (name, kind, created_at, weights, config, corpus_fingerprint, metrics, run_id, active)
         VALUES (@name, @kind, @created_at, @weights, @config, @corpus_fingerprint, @metrics, @run_id, 0)`),
       byId: db.prepare('SELECT * FROM models WHERE id = ?'),
       infoById: db.prepare(`SELECT ${INFO_COLUMNS} FROM models WHERE id = ?`),
@@ -118,7 +119,9 @@ export class Models {
 
   /** All models, newest first, without weights. */
   list(): ModelInfo[] {
-    return this.#c.guard('listing models', () => (this.#st.list.all() as ModelRow[]).map((r) => this.#info(r)))
+    return this.#c.guard('listing models', () =>
+      (this.#st.list.all() as ModelRow[]).map((r) => this.#info(r)),
+    )
   }
 
   /** Make this model the active one (null: none active). */

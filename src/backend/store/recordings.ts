@@ -118,9 +118,12 @@ export class Recordings {
       byId: db.prepare(`SELECT r.*, ${TAGS} FROM recordings r WHERE r.id = ?`),
       byName: db.prepare(`SELECT r.*, ${TAGS} FROM recordings r WHERE r.name = ?`),
       byHash: db.prepare(`SELECT r.*, ${TAGS} FROM recordings r WHERE r.hash = ?`),
-      update: db.prepare(`UPDATE recordings SET name = @name, duration_s = @duration_s, sample_rate = @sample_rate,
+      update:
+        db.prepare(`UPDATE recordings SET name = @name, duration_s = @duration_s, sample_rate = @sample_rate,
         format = @format, collection = @collection, source = @source, license = @license, split = @split WHERE id = @id`),
-      relocate: db.prepare('UPDATE recordings SET path = @path, size_bytes = coalesce(@size_bytes, size_bytes) WHERE id = @id'),
+      relocate: db.prepare(
+        'UPDATE recordings SET path = @path, size_bytes = coalesce(@size_bytes, size_bytes) WHERE id = @id',
+      ),
       remove: db.prepare('DELETE FROM recordings WHERE id = ?'),
       delTags: db.prepare('DELETE FROM recording_tags WHERE recording_id = ?'),
       addTag: db.prepare('INSERT OR IGNORE INTO recording_tags (recording_id, tag) VALUES (?, ?)'),
@@ -140,7 +143,9 @@ export class Recordings {
   add(input: NewRecording): Recording {
     if (typeof input.path !== 'string' || input.path === '') throw invalid('a recording needs a file path')
     if (typeof input.hash !== 'string' || !SHA256.test(input.hash))
-      throw invalid(`a recording's hash must be a SHA-256 in lowercase hex (64 characters), got "${input.hash}"`)
+      throw invalid(
+        `a recording's hash must be a SHA-256 in lowercase hex (64 characters), got "${input.hash}"`,
+      )
     const path = resolve(input.path)
     const name = input.name ?? basename(path, extname(path))
     if (!name.trim()) throw invalid('a recording needs a non-empty name')
@@ -191,13 +196,19 @@ export class Recordings {
   }
 
   findByName(name: string): Recording | undefined {
-    const r = this.#c.guard('reading a recording', () => this.#st.byName.get(name) as RecordingRow | undefined)
+    const r = this.#c.guard(
+      'reading a recording',
+      () => this.#st.byName.get(name) as RecordingRow | undefined,
+    )
     return r ? toRecording(r) : undefined
   }
 
   /** The recording whose audio has this SHA-256, wherever the file now is. */
   findByHash(hash: string): Recording | undefined {
-    const r = this.#c.guard('reading a recording', () => this.#st.byHash.get(hash) as RecordingRow | undefined)
+    const r = this.#c.guard(
+      'reading a recording',
+      () => this.#st.byHash.get(hash) as RecordingRow | undefined,
+    )
     return r ? toRecording(r) : undefined
   }
 

@@ -54,7 +54,9 @@ export class Runs {
         model_id = coalesce(@model_id, model_id), error = @error WHERE id = @id`),
       epoch: db.prepare(`INSERT INTO run_epochs (run_id, epoch, train_loss, val_loss, ms, extra)
         VALUES (@run_id, @epoch, @train_loss, @val_loss, @ms, @extra)`),
-      epochs: db.prepare('SELECT epoch, train_loss, val_loss, ms, extra FROM run_epochs WHERE run_id = ? ORDER BY epoch'),
+      epochs: db.prepare(
+        'SELECT epoch, train_loss, val_loss, ms, extra FROM run_epochs WHERE run_id = ? ORDER BY epoch',
+      ),
       model: db.prepare('SELECT 1 FROM models WHERE id = ?').pluck(),
     }
   }
@@ -103,7 +105,10 @@ export class Runs {
   }
 
   /** Change a run's config, note or model. */
-  update(id: number, patch: { config?: Record<string, unknown>; note?: string | null; modelId?: number | null }): Run {
+  update(
+    id: number,
+    patch: { config?: Record<string, unknown>; note?: string | null; modelId?: number | null },
+  ): Run {
     const cur = this.#run(this.#row(id))
     this.#checkModel(patch.modelId)
     this.#c.guard('updating the training run', () =>
@@ -143,7 +148,11 @@ export class Runs {
   }
 
   /** End a run: `done`, `failed` (with an error text) or `cancelled`; optionally link its model. */
-  finish(id: number, status: Exclude<RunStatus, 'running'>, o: { modelId?: number; error?: string } = {}): Run {
+  finish(
+    id: number,
+    status: Exclude<RunStatus, 'running'>,
+    o: { modelId?: number; error?: string } = {},
+  ): Run {
     if (!FINAL.includes(status)) throw invalid(`a run finishes as done, failed or cancelled, not "${status}"`)
     const r = this.#row(id)
     if (r.status !== 'running') throw invalid(`training run ${id} is already ${r.status}`)
@@ -176,6 +185,8 @@ export class Runs {
 
   /** All runs, newest first, without loss curves. */
   list(): Run[] {
-    return this.#c.guard('listing training runs', () => (this.#st.list.all() as RunRow[]).map((r) => this.#run(r)))
+    return this.#c.guard('listing training runs', () =>
+      (this.#st.list.all() as RunRow[]).map((r) => this.#run(r)),
+    )
   }
 }

@@ -193,7 +193,8 @@ export function migrate(db: Database.Database, target = SCHEMA_VERSION, now = ()
     db.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
     )
-    const have = (db.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number | null) ?? 0
+    const have =
+      (db.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number | null) ?? 0
     const mark = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
     for (const m of MIGRATIONS) {
       if (m.version <= have || m.version > target) continue

@@ -55,7 +55,9 @@ function nativeError(e: unknown, binding: string | undefined): StoreError | null
     /NODE_MODULE_VERSION|Could not locate the bindings file|invalid ELF header|wrong ELF class/.test(m)
   ) {
     const which = binding ? `the native binding ${binding}` : "better-sqlite3's native addon"
-    const runtime = process.versions.electron ? `Electron ${process.versions.electron}` : `Node ${process.version}`
+    const runtime = process.versions.electron
+      ? `Electron ${process.versions.electron}`
+      : `Node ${process.version}`
     return new StoreError(
       'native',
       `${which} cannot be loaded in ${runtime} (${m.split('\n')[0]}): for Electron run "node scripts/electron-rebuild.mjs", for Node run "npm rebuild better-sqlite3"`,
@@ -67,7 +69,10 @@ function nativeError(e: unknown, binding: string | undefined): StoreError | null
 
 /** Open (creating or upgrading) the library at `path`. Throws a `StoreError`. */
 export function openStore(path: string, options: StoreOptions = {}): Store {
-  const o: Resolved = Object.assign({}, defaultStoreOptions, options)
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))
+  const o: Resolved = Object.assign({}, defaultStoreOptions, given)
+  if (!Number.isInteger(o.busyTimeoutMs) || o.busyTimeoutMs < 0)
+    throw new StoreError('invalid', `busyTimeoutMs must be a whole number of milliseconds ≥ 0, got ${o.busyTimeoutMs}`)
   const file = resolve(path)
   if (o.readonly && !existsSync(file))
     throw new StoreError('not-found', `no library at ${file}: import something first, or pass another --db`)
@@ -80,7 +85,11 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
   }
   let db: Database.Database
   try {
-    const dbo: Database.Options = { readonly: o.readonly, fileMustExist: o.readonly, timeout: o.busyTimeoutMs }
+    const dbo: Database.Options = {
+      readonly: o.readonly,
+      fileMustExist: o.readonly,
+      timeout: o.busyTimeoutMs,
+    }
     if (o.nativeBinding) dbo.nativeBinding = o.nativeBinding
     db = new Database(file, dbo)
   } catch (e) {
@@ -125,7 +134,10 @@ export class Store {
       // switching to WAL needs a moment of exclusive access; it is a no-op once the file is WAL
       const mode = db.pragma('journal_mode = WAL', { simple: true })
       if (mode !== 'wal')
-        throw new StoreError('io', `the library ${path} cannot use write-ahead logging (journal mode ${mode})`)
+        throw new StoreError(
+          'io',
+          `the library ${path} cannot use write-ahead logging (journal mode ${mode})`,
+        )
     }
     db.pragma('foreign_keys = ON')
     db.pragma(`synchronous = ${o.synchronous}`)
@@ -195,7 +207,8 @@ export class Store {
    */
   async backup(file: string, o: { overwrite?: boolean } = {}): Promise<BackupResult> {
     const dest = resolve(file)
-    if (dest === this.path) throw new StoreError('invalid', `the backup must be another file than the library itself`)
+    if (dest === this.path)
+      throw new StoreError('invalid', `the backup must be another file than the library itself`)
     if (existsSync(dest) && !o.overwrite)
       throw new StoreError('exists', `${dest} exists already: choose another file or pass --force`)
     const tmp = `${dest}.partial-${process.pid}`
@@ -203,14 +216,20 @@ export class Store {
     try {
       mkdirSync(dirname(dest), { recursive: true })
       const meta = await this.db.backup(tmp)
-      const check = new Database(tmp, { readonly: true, fileMustExist: true, nativeBinding: this.#o.nativeBinding })
-      const ok = check.pragma('quick_check', { simple: true })
-      check.close()
+      // the copy carries the WAL flag: make it a self-contained rollback-journal file, then check it
+      const check = new Database(tmp, { fileMustExist: true, nativeBinding: this.#o.nativeBinding })
+      let ok: unknown
+      try {
+        check.pragma('journal_mode = DELETE')
+        ok = check.pragma('quick_check', { simple: true })
+      } finally {
+        check.close()
+      }
       if (ok !== 'ok') throw new StoreError('io', `the backup copy failed its check (${ok}): check the disk`)
       renameSync(tmp, dest)
       return { path: dest, bytes: statSync(dest).size, pages: meta.totalPages, ms: performance.now() - t0 }
     } catch (e) {
-      rmSync(tmp, { force: true })
+      for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) rmSync(f, { force: true })
       throw toStoreError(e, dest, 'writing the backup', this.#o.busyTimeoutMs)
     }
   }
@@ -221,7 +240,11 @@ export class Store {
       const problems = (this.db.pragma('integrity_check') as { integrity_check: string }[])
         .map((r) => r.integrity_check)
         .filter((s) => s !== 'ok')
-      for (const f of this.db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[])
+      for (const f of this.db.pragma('foreign_key_check') as {
+        table: string
+        rowid: number
+        parent: string
+      }[])
         problems.push(`${f.table} row ${f.rowid} points to a missing ${f.parent}`)
       return problems
     })

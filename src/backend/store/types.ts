@@ -3,7 +3,13 @@ import type { Segment } from '../../core/chords'
 
 /** How an annotation revision came to be. */
 export type RevisionSource = 'typed' | 'aligned' | 'recognised' | 'imported' | 'edited'
-export const REVISION_SOURCES: readonly RevisionSource[] = ['typed', 'aligned', 'recognised', 'imported', 'edited']
+export const REVISION_SOURCES: readonly RevisionSource[] = [
+  'typed',
+  'aligned',
+  'recognised',
+  'imported',
+  'edited',
+]
 
 /** Review state of a revision (the only thing about a revision that may change after it is saved). */
 export type RevisionStatus = 'draft' | 'reviewed'
