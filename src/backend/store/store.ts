@@ -130,6 +130,18 @@ export class Store {
     this.path = path
     this.readonly = o.readonly
     this.#o = o
+    // look before touching: a foreign or newer file must be left exactly as it is
+    const state = readSchemaState(db)
+    if (!state.empty && state.applicationId !== APPLICATION_ID && state.version === 0)
+      throw new StoreError(
+        'not-a-library',
+        `${path} is a SQLite database but not a ChordWarp library: pass another --db (it was not modified)`,
+      )
+    if (state.version > SCHEMA_VERSION)
+      throw new StoreError(
+        'newer-schema',
+        `the library ${path} was written by a newer ChordWarp (schema v${state.version}, this version reads up to v${SCHEMA_VERSION}): update ChordWarp; the file was not modified`,
+      )
     if (!o.readonly) {
       // switching to WAL needs a moment of exclusive access; it is a no-op once the file is WAL
       const mode = db.pragma('journal_mode = WAL', { simple: true })
@@ -143,17 +155,6 @@ export class Store {
     db.pragma(`synchronous = ${o.synchronous}`)
     db.pragma(`wal_autocheckpoint = ${o.walAutocheckpoint}`)
     if (process.platform === 'darwin') db.pragma('fullfsync = ON')
-    const state = readSchemaState(db)
-    if (!state.empty && state.applicationId !== APPLICATION_ID && state.version === 0)
-      throw new StoreError(
-        'not-a-library',
-        `${path} is a SQLite database but not a ChordWarp library: pass another --db (it was not modified)`,
-      )
-    if (state.version > SCHEMA_VERSION)
-      throw new StoreError(
-        'newer-schema',
-        `the library ${path} was written by a newer ChordWarp (schema v${state.version}, this version reads up to v${SCHEMA_VERSION}): update ChordWarp; the file was not modified`,
-      )
     let from: number | null = null
     if (state.version < SCHEMA_VERSION) {
       if (o.readonly)
