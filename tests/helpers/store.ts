@@ -8,7 +8,7 @@ import { openStore, type Store, type StoreOptions } from '../../src/backend/stor
 import { REPO_ROOT } from './corpus'
 import { fakeHash } from './store-data'
 
-export { fakeHash, makeSegments, segmentsChecksum } from './store-data'
+export { fakeHash, makeSegments, segmentsChecksum, wavBytes } from './store-data'
 
 export function tempDir(prefix = 'cw-store-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
