@@ -63,11 +63,9 @@ if (mode === 'write') {
 } else if (mode === 'lock') {
   const raw = new Database(db!)
   raw.exec('BEGIN IMMEDIATE')
-  raw.prepare('INSERT INTO sequences (recording_id, text, author, created_at) VALUES (1, ?, ?, ?)').run(
-    'held',
-    'locker',
-    new Date().toISOString(),
-  )
+  raw
+    .prepare('INSERT INTO sequences (recording_id, text, author, created_at) VALUES (1, ?, ?, ?)')
+    .run('held', 'locker', new Date().toISOString())
   say('locked')
   setTimeout(() => {
     raw.exec('COMMIT')

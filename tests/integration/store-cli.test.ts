@@ -78,10 +78,16 @@ describe('library commands', () => {
     const ls = chordwarp(['library', 'ls', '--json'], undefined, env)
     expect(JSON.parse(ls.stdout)).toEqual({ db, total: 0, items: [] })
     expect(existsSync(db)).toBe(false)
-    expectOneLineError(chordwarp(['library', 'show', '1'], undefined, env), /no library at .*chordwarp import/)
+    expectOneLineError(
+      chordwarp(['library', 'show', '1'], undefined, env),
+      /no library at .*chordwarp import/,
+    )
     expect(chordwarp(['import', join(dir, 'in', 'tune.wav')], undefined, env).code).toBe(0)
     expect(JSON.parse(chordwarp(['library', 'ls', '--json'], undefined, env).stdout).total).toBe(1)
-    expectOneLineError(chordwarp(['library', 'show', 'nope'], undefined, env), /no recording "nope" in the library/)
+    expectOneLineError(
+      chordwarp(['library', 'show', 'nope'], undefined, env),
+      /no recording "nope" in the library/,
+    )
   })
 
   test('a garbage .lab: exit 1, one line naming file and line, nothing imported', () => {

@@ -9,7 +9,14 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { openStore, SCHEMA_VERSION, StoreError } from '../../src/backend/store'
 import { chordwarp } from '../helpers/cli'
-import { addRecording, buildStoreChild, makeSegments, segmentsChecksum, tempDir, wavBytes } from '../helpers/store'
+import {
+  addRecording,
+  buildStoreChild,
+  makeSegments,
+  segmentsChecksum,
+  tempDir,
+  wavBytes,
+} from '../helpers/store'
 
 let child: string
 let dir: string
@@ -91,7 +98,12 @@ describe('two processes on one library', () => {
       s.annotations.getCurrent(a.id)
       reads++
       if (reads % 10 === 0) {
-        s.annotations.saveRevision({ recordingId: b.id, segments: makeSegments(7), author: 'parent', source: 'edited' })
+        s.annotations.saveRevision({
+          recordingId: b.id,
+          segments: makeSegments(7),
+          author: 'parent',
+          source: 'edited',
+        })
         mine++
       }
       await new Promise((r) => setTimeout(r, 5))
@@ -106,7 +118,8 @@ describe('two processes on one library', () => {
     const revB = s.annotations.listRevisions(b.id)
     expect(revA).toHaveLength(300)
     expect(revB).toHaveLength(100 + mine)
-    for (const [id, sum] of [...c1, ...c2, ...c3]) expect(segmentsChecksum(s.annotations.getRevision(id).segments)).toBe(sum)
+    for (const [id, sum] of [...c1, ...c2, ...c3])
+      expect(segmentsChecksum(s.annotations.getRevision(id).segments)).toBe(sum)
     // every save saw a committed parent: the history is one chain per recording, forks only where two saves raced
     const ids = new Set(revA.map((r) => r.id))
     for (const r of revA) if (r.parentId !== null) expect(ids.has(r.parentId)).toBe(true)
@@ -140,7 +153,12 @@ describe('two processes on one library', () => {
       const t0 = performance.now()
       let err: StoreError | undefined
       try {
-        s.annotations.saveRevision({ recordingId: rec.id, segments: makeSegments(3), author: 'x', source: 'typed' })
+        s.annotations.saveRevision({
+          recordingId: rec.id,
+          segments: makeSegments(3),
+          author: 'x',
+          source: 'typed',
+        })
       } catch (e) {
         err = e as StoreError
       }
@@ -154,7 +172,9 @@ describe('two processes on one library', () => {
       // the CLI says the same in one line, exit 1
       mkdirSync(join(dir, 'in'), { recursive: true })
       writeFileSync(join(dir, 'in', 'x.wav'), wavBytes(1, 8000, 5))
-      const cli = chordwarp(['import', join(dir, 'in'), '--db', db], undefined, { CHORDWARP_BUSY_TIMEOUT_MS: '300' })
+      const cli = chordwarp(['import', join(dir, 'in'), '--db', db], undefined, {
+        CHORDWARP_BUSY_TIMEOUT_MS: '300',
+      })
       expect(cli.code).toBe(1)
       expect(cli.stderr.trimEnd().split('\n')).toHaveLength(1)
       expect(cli.stderr).toMatch(/locked by another process \(waited 0\.3 s\).*close other ChordWarp windows/)
@@ -163,7 +183,12 @@ describe('two processes on one library', () => {
       expect(await locker.done).toBe(0)
       expect(locker.out()).toContain('released')
       // the lock is gone: the same save goes through, and the locker's own write is there too
-      s.annotations.saveRevision({ recordingId: rec.id, segments: makeSegments(3), author: 'x', source: 'typed' })
+      s.annotations.saveRevision({
+        recordingId: rec.id,
+        segments: makeSegments(3),
+        author: 'x',
+        source: 'typed',
+      })
       expect(s.annotations.listRevisions(rec.id)).toHaveLength(1)
       expect(s.sequences.latest(rec.id)!.text).toBe('held')
       expect(s.check()).toEqual([])

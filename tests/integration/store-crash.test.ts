@@ -104,7 +104,9 @@ describe('SIGKILL at random moments', () => {
         s.close()
       }
     }
-    console.info(`[crash] ${confirmed.size} confirmed revisions, ${killsWithCommits}/40 kills interrupted a stream of commits, ${lastTotal} revisions in the file`)
+    console.info(
+      `[crash] ${confirmed.size} confirmed revisions, ${killsWithCommits}/40 kills interrupted a stream of commits, ${lastTotal} revisions in the file`,
+    )
     // the test is only meaningful if kills really interrupted a stream of commits
     expect(confirmed.size).toBeGreaterThan(100)
     expect(killsWithCommits).toBeGreaterThanOrEqual(20)

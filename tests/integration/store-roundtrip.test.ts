@@ -23,7 +23,12 @@ describe.skipIf(!hasCorpus())('corpus round trip (../shared/data)', () => {
     expect(imp.code, imp.stderr).toBe(0)
     const items = loadManifest()
     const report = JSON.parse(imp.stdout)
-    expect(report.counts).toMatchObject({ added: items.length, revisions: items.length, sequences: items.length, skipped: 0 })
+    expect(report.counts).toMatchObject({
+      added: items.length,
+      revisions: items.length,
+      sequences: items.length,
+      skipped: 0,
+    })
     expect(report.warnings).toEqual([])
 
     const out = join(dir, 'export')
@@ -31,11 +36,15 @@ describe.skipIf(!hasCorpus())('corpus round trip (../shared/data)', () => {
     expect(exp.code, exp.stderr).toBe(0)
     expect(JSON.parse(exp.stdout)).toMatchObject({ items: items.length, skipped: [] })
     // the manifest: same items, same field order, and byte for byte the same file
-    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(MANIFEST, 'utf8')))
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toEqual(
+      JSON.parse(readFileSync(MANIFEST, 'utf8')),
+    )
     expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(readFileSync(MANIFEST, 'utf8'))
     for (const it of items) {
       expect(readFileSync(join(out, it.lab), 'utf8'), it.lab).toBe(readFileSync(corpusPath(it.lab), 'utf8'))
-      expect(readFileSync(join(out, it.chords), 'utf8'), it.chords).toBe(readFileSync(corpusPath(it.chords), 'utf8'))
+      expect(readFileSync(join(out, it.chords), 'utf8'), it.chords).toBe(
+        readFileSync(corpusPath(it.chords), 'utf8'),
+      )
       expect(sha(join(out, it.audio)), it.audio).toBe(sha(corpusPath(it.audio)))
     }
     // importing the export into the same library finds every recording by content: nothing new

@@ -90,7 +90,7 @@ export class Runs {
   }
 
   /** Start a run (status `running`). */
-  create(r: NewRun): Run {
+  create(r: NewRun): RunWithEpochs {
     const id = this.#c.guard('creating the training run', () =>
       Number(
         this.#st.insert.run({
@@ -108,7 +108,7 @@ export class Runs {
   update(
     id: number,
     patch: { config?: Record<string, unknown>; note?: string | null; modelId?: number | null },
-  ): Run {
+  ): RunWithEpochs {
     const cur = this.#run(this.#row(id))
     this.#checkModel(patch.modelId)
     this.#c.guard('updating the training run', () =>
@@ -152,7 +152,7 @@ export class Runs {
     id: number,
     status: Exclude<RunStatus, 'running'>,
     o: { modelId?: number; error?: string } = {},
-  ): Run {
+  ): RunWithEpochs {
     if (!FINAL.includes(status)) throw invalid(`a run finishes as done, failed or cancelled, not "${status}"`)
     const r = this.#row(id)
     if (r.status !== 'running') throw invalid(`training run ${id} is already ${r.status}`)

@@ -3,7 +3,7 @@
  * busy timeout, `synchronous = FULL`). Statements are prepared once when it opens; every write that
  * spans rows is one `BEGIN IMMEDIATE` transaction.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { Annotations } from './annotations'
@@ -72,7 +72,10 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined))
   const o: Resolved = Object.assign({}, defaultStoreOptions, given)
   if (!Number.isInteger(o.busyTimeoutMs) || o.busyTimeoutMs < 0)
-    throw new StoreError('invalid', `busyTimeoutMs must be a whole number of milliseconds ≥ 0, got ${o.busyTimeoutMs}`)
+    throw new StoreError(
+      'invalid',
+      `busyTimeoutMs must be a whole number of milliseconds ≥ 0, got ${o.busyTimeoutMs}`,
+    )
   const file = resolve(path)
   if (o.readonly && !existsSync(file))
     throw new StoreError('not-found', `no library at ${file}: import something first, or pass another --db`)
@@ -83,15 +86,41 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
       throw toStoreError(e, file, 'creating its folder')
     }
   }
+  const dbo: Database.Options = { readonly: o.readonly, fileMustExist: o.readonly, timeout: o.busyTimeoutMs }
+  if (o.nativeBinding) dbo.nativeBinding = o.nativeBinding
+  try {
+    return connect(file, file, dbo, o)
+  } catch (e) {
+    // A WAL library on read-only media cannot get its -shm file (and this SQLite build has no URI
+    // filenames for `immutable=1`). When no -wal file holds pages, the main file is the whole
+    // library: read it into memory, marked as a rollback-journal file, and open that read-only.
+    const code = (e as { cause?: { code?: string } }).cause?.code
+    if (o.readonly && code === 'SQLITE_CANTOPEN' && walIsEmpty(file)) {
+      let bytes: Buffer
+      try {
+        bytes = readFileSync(file)
+      } catch {
+        throw e
+      }
+      if (bytes.length >= 100 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1
+      return connect(bytes, file, dbo, o)
+    }
+    throw e
+  }
+}
+
+function walIsEmpty(file: string): boolean {
+  try {
+    return statSync(`${file}-wal`).size === 0
+  } catch {
+    return true
+  }
+}
+
+function connect(name: string | Buffer, file: string, dbo: Database.Options, o: Resolved): Store {
   let db: Database.Database
   try {
-    const dbo: Database.Options = {
-      readonly: o.readonly,
-      fileMustExist: o.readonly,
-      timeout: o.busyTimeoutMs,
-    }
-    if (o.nativeBinding) dbo.nativeBinding = o.nativeBinding
-    db = new Database(file, dbo)
+    db = new Database(name, dbo)
   } catch (e) {
     throw nativeError(e, o.nativeBinding) ?? toStoreError(e, file, 'opening it', o.busyTimeoutMs)
   }
@@ -237,7 +266,8 @@ export class Store {
 
   /** `PRAGMA integrity_check` + `foreign_key_check`: an empty list means the file is sound. */
   check(): string[] {
-    return this.#guard('checking the library', () => {
+    if (this.#closed) throw new StoreError('io', `the library ${this.path} is closed (while checking it)`)
+    try {
       const problems = (this.db.pragma('integrity_check') as { integrity_check: string }[])
         .map((r) => r.integrity_check)
         .filter((s) => s !== 'ok')
@@ -248,7 +278,11 @@ export class Store {
       }[])
         problems.push(`${f.table} row ${f.rowid} points to a missing ${f.parent}`)
       return problems
-    })
+    } catch (e) {
+      const err = toStoreError(e, this.path, 'checking the library', this.#o.busyTimeoutMs)
+      if (err.code === 'corrupt') return [(e as Error).message]
+      throw err
+    }
   }
 
   /** Close the connection (checkpoints the WAL). Further calls fail. Safe to call twice. */

@@ -40,9 +40,24 @@ describe('annotations', () => {
   test('each save is a new revision whose parent is the previous current one; history is newest first', () => {
     const s = ctx.store
     const r = addRecording(s, 'song')
-    const a = s.annotations.saveRevision({ recordingId: r.id, segments: makeSegments(3), author: 'x', source: 'typed' })
-    const b = s.annotations.saveRevision({ recordingId: r.id, segments: makeSegments(4), author: 'x', source: 'aligned' })
-    const c = s.annotations.saveRevision({ recordingId: r.id, segments: makeSegments(5), author: 'y', source: 'edited' })
+    const a = s.annotations.saveRevision({
+      recordingId: r.id,
+      segments: makeSegments(3),
+      author: 'x',
+      source: 'typed',
+    })
+    const b = s.annotations.saveRevision({
+      recordingId: r.id,
+      segments: makeSegments(4),
+      author: 'x',
+      source: 'aligned',
+    })
+    const c = s.annotations.saveRevision({
+      recordingId: r.id,
+      segments: makeSegments(5),
+      author: 'y',
+      source: 'edited',
+    })
     expect([b.parentId, c.parentId]).toEqual([a.id, b.id])
     expect(s.annotations.listRevisions(r.id).map((v) => v.id)).toEqual([c.id, b.id, a.id])
     expect(s.annotations.getRevision(a.id).segments).toEqual(makeSegments(3))
@@ -64,7 +79,12 @@ describe('annotations', () => {
   test('saved revisions cannot be changed, only marked reviewed', () => {
     const s = ctx.store
     const r = addRecording(s, 'song')
-    const a = s.annotations.saveRevision({ recordingId: r.id, segments: makeSegments(3), author: 'x', source: 'typed' })
+    const a = s.annotations.saveRevision({
+      recordingId: r.id,
+      segments: makeSegments(3),
+      author: 'x',
+      source: 'typed',
+    })
     expect(() => s.db.prepare("UPDATE segments SET label = 'C:maj' WHERE revision_id = ?").run(a.id)).toThrow(
       /immutable/,
     )
@@ -82,9 +102,19 @@ describe('annotations', () => {
     const r = addRecording(s, 'song')
     const other = addRecording(s, 'other')
     const save = (o: object) =>
-      s.annotations.saveRevision({ recordingId: r.id, segments: makeSegments(2), author: 'x', source: 'typed', ...o })
-    expect(() => save({ segments: [{ start: 0, end: 1, label: 'Hm7' }] })).toThrow(/segment 1: "Hm7" is not a Harte/)
-    expect(() => save({ segments: [{ start: 2, end: 1, label: 'C:maj' }] })).toThrow(/end 1 s is before start 2 s/)
+      s.annotations.saveRevision({
+        recordingId: r.id,
+        segments: makeSegments(2),
+        author: 'x',
+        source: 'typed',
+        ...o,
+      })
+    expect(() => save({ segments: [{ start: 0, end: 1, label: 'Hm7' }] })).toThrow(
+      /segment 1: "Hm7" is not a Harte/,
+    )
+    expect(() => save({ segments: [{ start: 2, end: 1, label: 'C:maj' }] })).toThrow(
+      /end 1 s is before start 2 s/,
+    )
     expect(() => save({ segments: [{ start: Number.NaN, end: 1, label: 'C:maj' }] })).toThrow(/finite/)
     expect(() => save({ segments: [{ start: -1, end: 1, label: 'C:maj' }] })).toThrow(/negative/)
     expect(() =>
@@ -95,12 +125,19 @@ describe('annotations', () => {
         ],
       }),
     ).toThrow(/segment 2: starts at 0 s, before the previous/)
-    expect(() => save({ segments: [{ start: 0, end: 1, label: 'C:maj', confidence: 2 }] })).toThrow(/confidence/)
+    expect(() => save({ segments: [{ start: 0, end: 1, label: 'C:maj', confidence: 2 }] })).toThrow(
+      /confidence/,
+    )
     expect(() => save({ source: 'guessed' })).toThrow(/source must be one of typed \| aligned/)
     expect(() => save({ author: ' ' })).toThrow(/author/)
     expect(() => save({ status: 'final' })).toThrow(/status/)
     expect(() => save({ recordingId: 999 })).toThrow(/no recording 999/)
-    const o = s.annotations.saveRevision({ recordingId: other.id, segments: makeSegments(1), author: 'x', source: 'typed' })
+    const o = s.annotations.saveRevision({
+      recordingId: other.id,
+      segments: makeSegments(1),
+      author: 'x',
+      source: 'typed',
+    })
     expect(() => save({ parentId: o.id })).toThrow(/does not belong to recording/)
     expect(s.annotations.listRevisions(r.id)).toEqual([])
     expect(() => s.annotations.setCurrent(r.id, o.id)).toThrow(/belongs to recording/)
@@ -109,12 +146,22 @@ describe('annotations', () => {
   test('a save that fails half-way leaves neither the revision nor any of its segments', () => {
     const s = ctx.store
     const r = addRecording(s, 'song')
-    const ok = s.annotations.saveRevision({ recordingId: r.id, segments: makeSegments(3), author: 'x', source: 'typed' })
+    const ok = s.annotations.saveRevision({
+      recordingId: r.id,
+      segments: makeSegments(3),
+      author: 'x',
+      source: 'typed',
+    })
     s.db.exec(
       "CREATE TEMP TRIGGER fail_at_5 BEFORE INSERT ON segments WHEN NEW.idx = 5 BEGIN SELECT RAISE(ABORT, 'disk gremlin'); END",
     )
     expect(() =>
-      s.annotations.saveRevision({ recordingId: r.id, segments: makeSegments(10), author: 'x', source: 'edited' }),
+      s.annotations.saveRevision({
+        recordingId: r.id,
+        segments: makeSegments(10),
+        author: 'x',
+        source: 'edited',
+      }),
     ).toThrow(/disk gremlin/)
     expect(s.annotations.listRevisions(r.id).map((v) => v.id)).toEqual([ok.id])
     expect(s.annotations.getCurrent(r.id)!.id).toBe(ok.id)

@@ -24,7 +24,14 @@ function chunk(id: string, body: Buffer): Buffer {
   return Buffer.concat([h, body, body.length & 1 ? Buffer.alloc(1) : Buffer.alloc(0)])
 }
 
-function wav(frames: number, rate: number, channels: number, bits: number, extra: Buffer[] = [], truncate = 0): Buffer {
+function wav(
+  frames: number,
+  rate: number,
+  channels: number,
+  bits: number,
+  extra: Buffer[] = [],
+  truncate = 0,
+): Buffer {
   const fmt = Buffer.alloc(16)
   fmt.writeUInt16LE(1, 0)
   fmt.writeUInt16LE(channels, 2)
@@ -42,8 +49,17 @@ function wav(frames: number, rate: number, channels: number, bits: number, extra
 describe('WAV', () => {
   test('chunks before fmt (odd-sized LIST) are skipped; frames = data bytes / block align', () => {
     const f = join(dir, 'a.wav')
-    writeFileSync(f, wav(33075, 44100, 2, 24, [chunk('LIST', Buffer.from('INFOabc')), chunk('junk', Buffer.alloc(3))]))
-    expect(probeAudioHeader(f)).toEqual({ format: 'wav', sampleRate: 44100, channels: 2, durationS: 0.75, exact: true })
+    writeFileSync(
+      f,
+      wav(33075, 44100, 2, 24, [chunk('LIST', Buffer.from('INFOabc')), chunk('junk', Buffer.alloc(3))]),
+    )
+    expect(probeAudioHeader(f)).toEqual({
+      format: 'wav',
+      sampleRate: 44100,
+      channels: 2,
+      durationS: 0.75,
+      exact: true,
+    })
   })
   test('a truncated file reports the samples that are there', () => {
     const f = join(dir, 'b.wav')

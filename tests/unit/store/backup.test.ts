@@ -11,7 +11,12 @@ test('the backup opens as a library with the same content; no partial or WAL fil
   const s = ctx.store
   const r = addRecording(s, 'song', { tags: ['x'] })
   for (let i = 1; i <= 5; i++)
-    s.annotations.saveRevision({ recordingId: r.id, segments: makeSegments(i * 10), author: 'a', source: 'edited' })
+    s.annotations.saveRevision({
+      recordingId: r.id,
+      segments: makeSegments(i * 10),
+      author: 'a',
+      source: 'edited',
+    })
   s.models.save({ name: 'm', kind: 'dchord', weights: [1], active: true })
   const file = join(ctx.dir, 'backups', 'b1.db')
   const res = await s.backup(file)
@@ -23,7 +28,10 @@ test('the backup opens as a library with the same content; no partial or WAL fil
   const b = openStore(file, { readonly: true })
   try {
     expect(b.check()).toEqual([])
-    expect(b.recordings.get(r.id)).toEqual({ ...s.recordings.get(r.id), currentRevisionId: b.recordings.get(r.id).currentRevisionId })
+    expect(b.recordings.get(r.id)).toEqual({
+      ...s.recordings.get(r.id),
+      currentRevisionId: b.recordings.get(r.id).currentRevisionId,
+    })
     expect(b.annotations.listRevisions(r.id)).toHaveLength(5)
     expect(b.annotations.getCurrent(r.id)!.segments).toEqual(makeSegments(50))
     expect(b.models.getActive()!.weights).toEqual([1])

@@ -65,7 +65,9 @@ describe('exportCorpus', () => {
       sample_rate: 8000,
       split: null,
     })
-    expect(readFileSync(join(out, 'jazz', 'blue.wav')).equals(readFileSync(join(src, 'jazz', 'blue.wav')))).toBe(true)
+    expect(
+      readFileSync(join(out, 'jazz', 'blue.wav')).equals(readFileSync(join(src, 'jazz', 'blue.wav'))),
+    ).toBe(true)
     expect(() => exportCorpus(ctx.store, out)).toThrow(/manifest\.json exists already/)
 
     const again = openStore(join(ctx.dir, 'again.db'))
@@ -77,7 +79,9 @@ describe('exportCorpus', () => {
         const b = again.recordings.findByName(name)!
         expect(b.hash).toBe(a.hash)
         expect(b.collection).toBe(a.collection)
-        expect(again.annotations.getCurrent(b.id)!.segments).toEqual(ctx.store.annotations.getCurrent(a.id)!.segments)
+        expect(again.annotations.getCurrent(b.id)!.segments).toEqual(
+          ctx.store.annotations.getCurrent(a.id)!.segments,
+        )
       }
       expect(again.sequences.latest(again.recordings.findByName('blue')!.id)!.text).toBe('| Dm7 | G7b9/F |')
     } finally {
@@ -89,8 +93,12 @@ describe('exportCorpus', () => {
     const src = join(ctx.dir, 'in')
     await smallLibrary(src)
     writeFileSync(join(src, 'plain.wav'), wavBytes(5, 8000, 2))
-    expect(() => exportCorpus(ctx.store, join(ctx.dir, 'o1'))).toThrow(/audio of "plain" .* changed since it was imported/)
+    expect(() => exportCorpus(ctx.store, join(ctx.dir, 'o1'))).toThrow(
+      /audio of "plain" .* changed since it was imported/,
+    )
     rmSync(join(src, 'plain.wav'))
-    expect(() => exportCorpus(ctx.store, join(ctx.dir, 'o2'))).toThrow(/audio of "plain" is missing .*import the folder it moved to/)
+    expect(() => exportCorpus(ctx.store, join(ctx.dir, 'o2'))).toThrow(
+      /audio of "plain" is missing .*import the folder it moved to/,
+    )
   })
 })

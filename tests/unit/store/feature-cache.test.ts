@@ -56,7 +56,9 @@ test('views into larger buffers are stored as their own bytes; put replaces', ()
 
 test('featureKey: same parameters in any order give one key; different ones differ', () => {
   const h = fakeHash('x')
-  expect(featureKey(h, { a: 1, b: [1, 2], c: { d: true } })).toBe(featureKey(h, { c: { d: true }, b: [1, 2], a: 1 }))
+  expect(featureKey(h, { a: 1, b: [1, 2], c: { d: true } })).toBe(
+    featureKey(h, { c: { d: true }, b: [1, 2], a: 1 }),
+  )
   expect(featureKey(h, { a: 1 })).not.toBe(featureKey(h, { a: 2 }))
   expect(featureKey(h, { a: 1 }).startsWith(`${h}:`)).toBe(true)
 })
@@ -73,6 +75,8 @@ test('entries are dropped with their recording; evict and delete; shape errors',
   s.featureCache.put('k', chroma(2, false))
   expect(s.featureCache.delete('k')).toBe(true)
   expect(s.featureCache.delete('k')).toBe(false)
-  expect(() => s.featureCache.put('bad', { ...chroma(2, false), frames: 3 })).toThrow(/expected frames×12 = 36/)
+  expect(() => s.featureCache.put('bad', { ...chroma(2, false), frames: 3 })).toThrow(
+    /expected frames×12 = 36/,
+  )
   expect(() => s.featureCache.put('bad', { ...chroma(2, false), bass: new Float32Array(5) })).toThrow(/bass/)
 })

@@ -51,7 +51,13 @@ describe('folder import', () => {
     expect(r.counts).toMatchObject({ added: 3, revisions: 4, sequences: 1, skipped: 0 })
     expect(r.warnings).toEqual([expect.stringMatching(/^orphan\.lab: no audio file with the same name/)])
     const a = s.recordings.findByName('a')!
-    expect(a).toMatchObject({ collection: '', durationS: 4, sampleRate: 8000, format: 'wav', path: join(root, 'a.wav') })
+    expect(a).toMatchObject({
+      collection: '',
+      durationS: 4,
+      sampleRate: 8000,
+      format: 'wav',
+      path: join(root, 'a.wav'),
+    })
     const cur = s.annotations.getCurrent(a.id)!
     expect(cur).toMatchObject({ source: 'imported', author: 'Zoe', note: 'imported from a.lab' })
     expect(cur.segments.map((x) => x.label)).toEqual(['N', 'A:min7/b3', 'Db:maj(9)'])
@@ -78,7 +84,9 @@ describe('folder import', () => {
     const r = await importPath(s, moved)
     expect(r.counts).toMatchObject({ relocated: 3, added: 0, revisions: 0 })
     const after = s.recordings.list()
-    expect(after.map((x) => [x.id, x.currentRevisionId])).toEqual(before.map((x) => [x.id, x.currentRevisionId]))
+    expect(after.map((x) => [x.id, x.currentRevisionId])).toEqual(
+      before.map((x) => [x.id, x.currentRevisionId]),
+    )
     expect(s.recordings.findByName('b')!.path).toBe(join(moved, 'sub', 'b.wav'))
   })
 
@@ -110,7 +118,9 @@ describe('folder import', () => {
     }
     expect(err).toBeInstanceOf(StoreError)
     expect(err!.code).toBe('invalid')
-    expect(err!.message).toMatch(/^sub\/b\.lab line 2: times must be numbers, got "this" "is" \(and 1 more problem\): nothing imported; fix the file, or pass --skip-invalid to import the 2 valid items$/)
+    expect(err!.message).toMatch(
+      /^sub\/b\.lab line 2: times must be numbers, got "this" "is" \(and 1 more problem\): nothing imported; fix the file, or pass --skip-invalid to import the 2 valid items$/,
+    )
     expect(s.recordings.count()).toBe(0)
     const r = await importPath(s, root, { skipInvalid: true })
     expect(r.counts).toMatchObject({ added: 2, skipped: 1 })
@@ -126,8 +136,13 @@ describe('folder import', () => {
     writeFileSync(join(root, 'a.chords.txt'), 'C G Hm7 F\n')
     await expect(importPath(s, root)).rejects.toThrow(/^a\.chords\.txt: .*Hm7.*nothing imported/)
     writeFileSync(join(root, 'a.chords.txt'), 'C G\n')
-    writeFileSync(join(root, 'sub', 'c.jams'), '{"annotations": [{"namespace": "chord", "data": [{"time": 0, "duration": 1, "value": "Q"}]}]}')
-    await expect(importPath(s, root)).rejects.toThrow(/^sub\/c\.jams annotation 1, observation 1: "Q" is not a Harte/)
+    writeFileSync(
+      join(root, 'sub', 'c.jams'),
+      '{"annotations": [{"namespace": "chord", "data": [{"time": 0, "duration": 1, "value": "Q"}]}]}',
+    )
+    await expect(importPath(s, root)).rejects.toThrow(
+      /^sub\/c\.jams annotation 1, observation 1: "Q" is not a Harte/,
+    )
     expect(s.recordings.count()).toBe(0)
   })
 
@@ -170,7 +185,14 @@ describe('manifest import', () => {
     const r = await importPath(s, join(root, 'manifest.json'))
     expect(r.mode).toBe('manifest')
     const x = s.recordings.findByName('x1')!
-    expect(x).toMatchObject({ collection: 'set', source: 'made here', license: 'CC0', split: 'val', durationS: 3, sampleRate: 8000 })
+    expect(x).toMatchObject({
+      collection: 'set',
+      source: 'made here',
+      license: 'CC0',
+      split: 'val',
+      durationS: 3,
+      sampleRate: 8000,
+    })
     expect(s.annotations.getCurrent(x.id)!.segments).toEqual([{ start: 0, end: 3, label: 'F#:hdim7' }])
     // a folder holding manifest.json is read as the manifest
     expect((await importPath(s, root)).counts.unchanged).toBe(1)
@@ -182,7 +204,9 @@ describe('manifest import', () => {
     makeManifest(root, [{ ...item, audio: 7 }])
     await expect(importPath(s, root)).rejects.toThrow(/^manifest\.json: items\.0\.audio: .*nothing imported/)
     makeManifest(root, [item, { ...item, id: 'x2', audio: 'set/x2.wav', lab: undefined, chords: undefined }])
-    await expect(importPath(s, root)).rejects.toThrow(/x2\.wav: audio cannot be read \(ENOENT\).*nothing imported/)
+    await expect(importPath(s, root)).rejects.toThrow(
+      /x2\.wav: audio cannot be read \(ENOENT\).*nothing imported/,
+    )
     writeFileSync(join(root, 'manifest.json'), '{"items": [')
     await expect(importPath(s, root)).rejects.toThrow(/is not valid JSON/)
     expect(s.recordings.count()).toBe(0)
@@ -203,7 +227,9 @@ describe('single files', () => {
     const r3 = await importPath(s, join(ctx.dir, 'elsewhere.jams'), { audio: join(root, 'sub', 'c.wav') })
     expect(r3.mode).toBe('jams')
     expect(r3.counts).toMatchObject({ added: 1, revisions: 2 })
-    await expect(importPath(s, join(root, 'orphan.lab'))).rejects.toThrow(/orphan\.lab has no audio file .*pass --audio FILE/)
+    await expect(importPath(s, join(root, 'orphan.lab'))).rejects.toThrow(
+      /orphan\.lab has no audio file .*pass --audio FILE/,
+    )
     await expect(importPath(s, join(root, 'notes.txt'))).rejects.toThrow(/not something to import/)
     await expect(importPath(s, join(root, 'nope'))).rejects.toThrow(/does not exist/)
   })

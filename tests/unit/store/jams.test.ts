@@ -64,5 +64,7 @@ test('bad labels, bad times, bad JSON and non-JAMS are listed as problems', () =
   ])
   expect(parseJams('{oops').problems[0]).toMatch(/not valid JSON/)
   expect(parseJams('{"a": 1}').problems).toEqual(['not a JAMS file (no "annotations" list)'])
-  expect(parseJams('{"annotations": [{"namespace": "chord", "data": 3}]}').problems[0]).toMatch(/neither a list/)
+  expect(parseJams('{"annotations": [{"namespace": "chord", "data": 3}]}').problems[0]).toMatch(
+    /neither a list/,
+  )
 })

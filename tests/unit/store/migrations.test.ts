@@ -79,5 +79,7 @@ test('opening a v1 library upgrades it to the current schema and keeps its data'
 test('a v1 library cannot be upgraded through a read-only open', () => {
   const path = join(dir, 'v1.db')
   makeV1(path)
-  expect(() => openStore(path, { readonly: true })).toThrow(/must be upgraded to v2, which needs write access/)
+  expect(() => openStore(path, { readonly: true })).toThrow(
+    /must be upgraded to v2, which needs write access/,
+  )
 })

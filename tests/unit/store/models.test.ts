@@ -4,7 +4,10 @@ import { useFreshStore } from '../../helpers/store'
 
 const ctx = useFreshStore()
 
-const weights = { eta: 12.5, templates: { maj: [1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0], min: [1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0] } }
+const weights = {
+  eta: 12.5,
+  templates: { maj: [1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0], min: [1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0] },
+}
 
 test('save, get with weights, list without, newest first', () => {
   const s = ctx.store
@@ -16,7 +19,12 @@ test('save, get with weights, list without, newest first', () => {
     corpusFingerprint: 'abc123',
     metrics: { majminF: 0.81, epochs: 40 },
   })
-  expect(a).toMatchObject({ name: 'dchord default', kind: 'dchord', active: false, corpusFingerprint: 'abc123' })
+  expect(a).toMatchObject({
+    name: 'dchord default',
+    kind: 'dchord',
+    active: false,
+    corpusFingerprint: 'abc123',
+  })
   expect(a).not.toHaveProperty('weights')
   const m = s.models.get(a.id)
   expect(m.weights).toEqual(weights)
@@ -35,7 +43,12 @@ test('setActive keeps exactly one active model; getActive returns it with weight
   const b = s.models.save({ name: 'b', kind: 'dchord', weights: { eta: 1 } })
   s.models.setActive(b.id)
   expect(s.models.getActive()!.weights).toEqual({ eta: 1 })
-  expect(s.models.list().filter((x) => x.active).map((x) => x.id)).toEqual([b.id])
+  expect(
+    s.models
+      .list()
+      .filter((x) => x.active)
+      .map((x) => x.id),
+  ).toEqual([b.id])
   s.models.setActive(null)
   expect(s.models.getActive()).toBeNull()
   // the schema itself refuses a second active model

@@ -67,7 +67,11 @@ describe('openStore', () => {
     s.db.prepare("INSERT INTO schema_migrations VALUES (99, 'future', '2030-01-01')").run()
     s.close()
     const before = sha(path)
-    expectStoreError(() => openStore(path), 'newer-schema', /newer ChordWarp \(schema v99, this version reads up to v2\).*update ChordWarp/)
+    expectStoreError(
+      () => openStore(path),
+      'newer-schema',
+      /newer ChordWarp \(schema v99, this version reads up to v2\).*update ChordWarp/,
+    )
     expect(sha(path)).toBe(before)
   })
 
@@ -117,7 +121,11 @@ describe('openStore', () => {
     )
     const notAddon = join(dir, 'fake.node')
     writeFileSync(notAddon, 'not an ELF file')
-    expectStoreError(() => openStore(join(dir, 'c.db'), { nativeBinding: notAddon }), 'native', /electron-rebuild/)
+    expectStoreError(
+      () => openStore(join(dir, 'c.db'), { nativeBinding: notAddon }),
+      'native',
+      /electron-rebuild/,
+    )
   })
 
   test('bad options and a closed store give one-line errors', () => {

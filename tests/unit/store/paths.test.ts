@@ -9,9 +9,13 @@ test('CHORDWARP_DB wins everywhere', () => {
 
 test('per-platform defaults', () => {
   expect(defaultDbPath({ HOME: '/home/u' }, 'linux')).toBe('/home/u/.local/share/chordwarp/library.db')
-  expect(defaultDbPath({ HOME: '/home/u', XDG_DATA_HOME: '/data' }, 'linux')).toBe('/data/chordwarp/library.db')
+  expect(defaultDbPath({ HOME: '/home/u', XDG_DATA_HOME: '/data' }, 'linux')).toBe(
+    '/data/chordwarp/library.db',
+  )
   expect(defaultDbPath({ HOME: '/Users/u' }, 'darwin')).toBe(
     '/Users/u/Library/Application Support/ChordWarp/library.db',
   )
-  expect(defaultDbPath({ APPDATA: '/appdata', HOME: '/h' }, 'win32')).toMatch(/^\/appdata.ChordWarp.library\.db$/)
+  expect(defaultDbPath({ APPDATA: '/appdata', HOME: '/h' }, 'win32')).toMatch(
+    /^\/appdata.ChordWarp.library\.db$/,
+  )
 })

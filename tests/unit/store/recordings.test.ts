@@ -1,6 +1,6 @@
 /** store.recordings: add, find by hash/name, list/search/count, update, relocate, remove. */
 import { describe, expect, test } from 'vitest'
-import { StoreError } from '../../../src/backend/store'
+import type { StoreError } from '../../../src/backend/store'
 import { addRecording, fakeHash, makeSegments, useFreshStore } from '../../helpers/store'
 
 const ctx = useFreshStore()
@@ -73,7 +73,12 @@ describe('recordings', () => {
     addRecording(s, 'autumn leaves', { tags: ['jazz'] })
     addRecording(s, 'Yesterday', { tags: ['pop'], source: 'Help!' })
     addRecording(s, '100%_done', { tags: [] })
-    s.annotations.saveRevision({ recordingId: b.id, segments: makeSegments(4), author: 'me', source: 'typed' })
+    s.annotations.saveRevision({
+      recordingId: b.id,
+      segments: makeSegments(4),
+      author: 'me',
+      source: 'typed',
+    })
     const all = s.recordings.list()
     expect(all.map((r) => r.name)).toEqual(['100%_done', 'autumn leaves', 'Blue in Green', 'Yesterday'])
     const blue = all.find((r) => r.name === 'Blue in Green')!
@@ -87,7 +92,10 @@ describe('recordings', () => {
     expect(s.recordings.search('%').map((r) => r.name)).toEqual(['100%_done'])
     expect(s.recordings.list({ tag: 'jazz' }).map((r) => r.name)).toEqual(['autumn leaves', 'Blue in Green'])
     expect(s.recordings.list({ tag: 'jaz' })).toEqual([])
-    expect(s.recordings.list({ limit: 2, offset: 1 }).map((r) => r.name)).toEqual(['autumn leaves', 'Blue in Green'])
+    expect(s.recordings.list({ limit: 2, offset: 1 }).map((r) => r.name)).toEqual([
+      'autumn leaves',
+      'Blue in Green',
+    ])
     expect(s.recordings.count()).toBe(4)
     expect(s.recordings.count({ search: 'blue' })).toBe(1)
     expect(s.recordings.count({ tag: 'jazz' })).toBe(2)
@@ -108,7 +116,12 @@ describe('recordings', () => {
   test('relocate records the new path (a moved file keeps its annotations)', () => {
     const s = ctx.store
     const a = addRecording(s, 'a', { sizeBytes: 10 })
-    s.annotations.saveRevision({ recordingId: a.id, segments: makeSegments(2), author: 'me', source: 'typed' })
+    s.annotations.saveRevision({
+      recordingId: a.id,
+      segments: makeSegments(2),
+      author: 'me',
+      source: 'typed',
+    })
     const moved = s.recordings.relocate(a.id, '/new/place/a.wav', 11)
     expect(moved.path).toBe('/new/place/a.wav')
     expect(moved.sizeBytes).toBe(11)
@@ -121,8 +134,18 @@ describe('recordings', () => {
     const a = addRecording(s, 'a', { tags: ['t'] })
     const b = addRecording(s, 'b')
     for (let i = 0; i < 3; i++)
-      s.annotations.saveRevision({ recordingId: a.id, segments: makeSegments(5), author: 'me', source: 'edited' })
-    s.annotations.saveRevision({ recordingId: b.id, segments: makeSegments(2), author: 'me', source: 'edited' })
+      s.annotations.saveRevision({
+        recordingId: a.id,
+        segments: makeSegments(5),
+        author: 'me',
+        source: 'edited',
+      })
+    s.annotations.saveRevision({
+      recordingId: b.id,
+      segments: makeSegments(2),
+      author: 'me',
+      source: 'edited',
+    })
     s.sequences.save(a.id, 'C G', { author: 'me' })
     s.featureCache.put(`${a.hash}:params`, {
       data: new Float32Array(12),
@@ -152,7 +175,12 @@ describe('recordings', () => {
     const a = addRecording(s, 'a')
     expect(s.recordings.load(a.id)).toEqual({ recording: a, annotation: null, sequence: null })
     s.sequences.save(a.id, 'Am7 | D7 |', { author: 'me' })
-    const rev = s.annotations.saveRevision({ recordingId: a.id, segments: makeSegments(3), author: 'me', source: 'aligned' })
+    const rev = s.annotations.saveRevision({
+      recordingId: a.id,
+      segments: makeSegments(3),
+      author: 'me',
+      source: 'aligned',
+    })
     const l = s.recordings.load(a.id)
     expect(l.recording.currentRevisionId).toBe(rev.id)
     expect(l.annotation!.segments).toEqual(makeSegments(3))

@@ -7,7 +7,12 @@ const ctx = useFreshStore()
 test('create → appendLoss per epoch → finish done with its model', () => {
   const s = ctx.store
   const run = s.runs.create({ config: { lr: 0.1, batch: 5 }, corpusFingerprint: 'fp', note: 'baseline' })
-  expect(run).toMatchObject({ status: 'running', config: { lr: 0.1, batch: 5 }, finishedAt: null, note: 'baseline' })
+  expect(run).toMatchObject({
+    status: 'running',
+    config: { lr: 0.1, batch: 5 },
+    finishedAt: null,
+    note: 'baseline',
+  })
   s.runs.appendLoss(run.id, { epoch: 0, trainLoss: 2.5, valLoss: 2.7, ms: 812 })
   s.runs.appendLoss(run.id, { epoch: 1, trainLoss: 1.25, valLoss: null, ms: 790, extra: { gamma: 0.5 } })
   const model = s.models.save({ name: 'm', kind: 'dchord', weights: [0], runId: run.id })
