@@ -13,6 +13,7 @@ export type { ImportAction, ImportItemReport, ImportOptions, ImportReport } from
 export { defaultImportOptions, importPath } from './import'
 export type { JamsChordAnnotation, JamsRead } from './jams'
 export { parseJams } from './jams'
+export { ELECTRON_NATIVE_BINDING, nativeBindingFor } from './native'
 export { defaultDbPath } from './paths'
 export { MIGRATIONS, SCHEMA_VERSION } from './schema'
 export type { StoreOptions } from './store'
