@@ -5,7 +5,9 @@
 import { Command, CommanderError } from 'commander'
 import { ChordSyntaxError } from '../core/chords'
 import * as backup from './commands/backup'
+import * as bench from './commands/bench'
 import * as chords from './commands/chords'
+import * as dtw from './commands/dtw'
 import * as exportCmd from './commands/export'
 import * as importCmd from './commands/import'
 import * as library from './commands/library'
@@ -16,7 +18,7 @@ interface CommandModule {
 }
 
 /** Commands that exist. */
-const BUILT: CommandModule[] = [chords, importCmd, exportCmd, library, backup]
+const BUILT: CommandModule[] = [chords, dtw, bench, importCmd, exportCmd, library, backup]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */
 const PLANNED: Record<string, string> = {
