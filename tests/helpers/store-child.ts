@@ -45,6 +45,7 @@ if (mode === 'write') {
         frames,
         sampleRate: 22050,
         hopSize: 2048,
+        windowSize: 4096,
         frameRate: 22050 / 2048,
         tuningCents: 0,
         pipeline: 'fmp',

@@ -1,30 +1,14 @@
 /**
- * Store-backed feature cache: chroma matrices keyed by content hash + feature parameters, kept as
- * little-endian float32 BLOBs. `FeatureCache` and `Chroma` mirror the interface of
- * `src/backend/features` structurally (defined here until that room lands; the lead reconciles).
+ * Store-backed feature cache: chroma matrices (`Chroma` of src/core/features) keyed by content hash +
+ * feature parameters. `data`/`bass` are little-endian float32 BLOBs, the rates are columns, every other
+ * field (`windowSize`, the `tuning` estimate, fields added later) is kept as JSON in `meta`.
+ * `FeatureCache` is the interface the features room asked for (declared here until it lands there).
  */
 import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
+import type { Chroma } from '../../core/features'
 
-/** A chromagram with the rates it was computed at (madmom style: the data carries its frame rate). */
-export interface Chroma {
-  /** treble chroma, T×12 row-major (frame t, pitch class p at `data[t * 12 + p]`) */
-  data: Float32Array
-  /** T */
-  frames: number
-  /** of the analysed audio [Hz] */
-  sampleRate: number
-  /** [samples] */
-  hopSize: number
-  /** frames per second [Hz] */
-  frameRate: number
-  /** bass chroma, T×12 row-major, when the pipeline computes one */
-  bass?: Float32Array
-  /** estimated tuning deviation [cents] */
-  tuningCents: number
-  /** pipeline name (`fmp`, `align`) */
-  pipeline: string
-}
+export type { Chroma }
 
 export interface FeatureCache {
   get(key: string): Chroma | undefined
@@ -73,6 +57,7 @@ interface CacheRow {
   tuning_cents: number
   data: Buffer
   bass: Buffer | null
+  meta: string
 }
 
 /** `FeatureCache` over the store's `feature_cache` table. Use `store.featureCache`. */
@@ -89,11 +74,11 @@ export class StoreFeatureCache implements FeatureCache {
     this.#guard = guard
     this.#now = now
     this.#get = db.prepare(
-      'SELECT pipeline, frames, sample_rate, hop_size, frame_rate, tuning_cents, data, bass FROM feature_cache WHERE key = ?',
+      'SELECT pipeline, frames, sample_rate, hop_size, frame_rate, tuning_cents, data, bass, meta FROM feature_cache WHERE key = ?',
     )
     this.#put = db.prepare(`INSERT OR REPLACE INTO feature_cache
-      (key, content_hash, pipeline, frames, sample_rate, hop_size, frame_rate, tuning_cents, data, bass, bytes, created_at)
-      VALUES (@key, @content_hash, @pipeline, @frames, @sample_rate, @hop_size, @frame_rate, @tuning_cents, @data, @bass, @bytes, @created_at)`)
+      (key, content_hash, pipeline, frames, sample_rate, hop_size, frame_rate, tuning_cents, data, bass, meta, bytes, created_at)
+      VALUES (@key, @content_hash, @pipeline, @frames, @sample_rate, @hop_size, @frame_rate, @tuning_cents, @data, @bass, @meta, @bytes, @created_at)`)
     this.#del = db.prepare('DELETE FROM feature_cache WHERE key = ?')
     this.#delHash = db.prepare('DELETE FROM feature_cache WHERE content_hash = ?')
     this.#stats = db.prepare(
@@ -105,7 +90,16 @@ export class StoreFeatureCache implements FeatureCache {
     return this.#guard('reading the feature cache', () => {
       const r = this.#get.get(key) as CacheRow | undefined
       if (!r) return undefined
-      const c: Chroma = {
+      let meta: Record<string, unknown>
+      try {
+        meta = JSON.parse(r.meta) as Record<string, unknown>
+      } catch {
+        return undefined // unreadable: a miss, recomputed and replaced by the caller
+      }
+      // entries written before `windowSize` was kept are incomplete: a miss
+      if (typeof meta.windowSize !== 'number') return undefined
+      const c = {
+        ...meta,
         data: fromBlob(r.data),
         frames: r.frames,
         sampleRate: r.sample_rate,
@@ -113,7 +107,7 @@ export class StoreFeatureCache implements FeatureCache {
         frameRate: r.frame_rate,
         tuningCents: r.tuning_cents,
         pipeline: r.pipeline,
-      }
+      } as Chroma
       if (r.bass) c.bass = fromBlob(r.bass)
       return c
     })
@@ -124,19 +118,22 @@ export class StoreFeatureCache implements FeatureCache {
       throw new RangeError(`chroma data has ${c.data.length} values, expected frames×12 = ${c.frames * 12}`)
     if (c.bass && c.bass.length !== c.frames * 12)
       throw new RangeError(`bass chroma has ${c.bass.length} values, expected frames×12 = ${c.frames * 12}`)
+    const { data, bass, frames, sampleRate, hopSize, frameRate, tuningCents, pipeline, ...rest } = c
+    const meta = JSON.stringify(rest)
     this.#guard('writing the feature cache', () => {
       this.#put.run({
         key,
         content_hash: HASH_PREFIX.exec(key)?.[1] ?? null,
-        pipeline: c.pipeline,
-        frames: c.frames,
-        sample_rate: c.sampleRate,
-        hop_size: c.hopSize,
-        frame_rate: c.frameRate,
-        tuning_cents: c.tuningCents,
-        data: toBlob(c.data),
-        bass: c.bass ? toBlob(c.bass) : null,
-        bytes: c.data.byteLength + (c.bass?.byteLength ?? 0),
+        pipeline,
+        frames,
+        sample_rate: sampleRate,
+        hop_size: hopSize,
+        frame_rate: frameRate,
+        tuning_cents: tuningCents,
+        data: toBlob(data),
+        bass: bass ? toBlob(bass) : null,
+        meta,
+        bytes: data.byteLength + (bass?.byteLength ?? 0),
         created_at: this.#now().toISOString(),
       })
     })

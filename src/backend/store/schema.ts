@@ -130,7 +130,7 @@ CREATE INDEX feature_cache_hash ON feature_cache(content_hash);
   },
   {
     version: 2,
-    name: 'review status of revisions; tags as rows; case-insensitive name index',
+    name: 'review status of revisions; tags as rows; case-insensitive name index; feature-cache metadata',
     sql: `
 ALTER TABLE revisions ADD COLUMN status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'reviewed'));
 CREATE TABLE recording_tags (
@@ -140,6 +140,7 @@ CREATE TABLE recording_tags (
 ) WITHOUT ROWID;
 CREATE INDEX recording_tags_tag ON recording_tags(tag);
 CREATE INDEX recordings_name_nocase ON recordings(name COLLATE NOCASE);
+ALTER TABLE feature_cache ADD COLUMN meta TEXT NOT NULL DEFAULT '{}';
 `,
     run(db) {
       // v1 kept tags as one comma-separated text per recording

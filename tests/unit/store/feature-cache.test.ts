@@ -15,8 +15,10 @@ function chroma(frames: number, withBass: boolean, seed = 1): Chroma {
     frames,
     sampleRate: 22050,
     hopSize: 2048,
+    windowSize: 4096,
     frameRate: 22050 / 2048,
     tuningCents: -13.5,
+    tuning: { cents: -13.5, confidence: 0.8, margin: 36.5, alternative: 86.5, peaks: 412 },
     pipeline: 'align',
   }
   if (withBass) c.bass = data.map((v) => v / 2)
@@ -34,6 +36,8 @@ test('put then get returns the same values bit for bit, with the rates it was co
   expect(back.frameRate).toBe(22050 / 2048)
   expect(back.tuningCents).toBe(-13.5)
   expect(back.pipeline).toBe('align')
+  expect(back.windowSize).toBe(4096)
+  expect(back.tuning).toEqual({ cents: -13.5, confidence: 0.8, margin: 36.5, alternative: 86.5, peaks: 412 })
   expect(back.data).toBeInstanceOf(Float32Array)
   expect(Buffer.from(back.data.buffer).equals(Buffer.from(c.data.buffer))).toBe(true)
   expect(Buffer.from(back.bass!.buffer).equals(Buffer.from(c.bass!.buffer))).toBe(true)
@@ -52,6 +56,14 @@ test('views into larger buffers are stored as their own bytes; put replaces', ()
   ctx.store.featureCache.put('k', chroma(4, false, 2))
   expect(ctx.store.featureCache.get('k')!.frames).toBe(4)
   expect(ctx.store.featureCache.stats().entries).toBe(1)
+})
+
+test('an entry without the metadata the Chroma type needs (written by schema v1) is a miss', () => {
+  ctx.store.featureCache.put('k', chroma(2, false))
+  ctx.store.db.prepare("UPDATE feature_cache SET meta = '{}' WHERE key = 'k'").run()
+  expect(ctx.store.featureCache.get('k')).toBeUndefined()
+  ctx.store.featureCache.put('k', chroma(2, false))
+  expect(ctx.store.featureCache.get('k')!.windowSize).toBe(4096)
 })
 
 test('featureKey: same parameters in any order give one key; different ones differ', () => {

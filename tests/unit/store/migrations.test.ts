@@ -42,6 +42,10 @@ function makeV1(path: string): void {
      (1, 0, 0, 1.5, 'A:min7/b3'), (1, 1, 1.5, 3, 'N'), (2, 0, 0, 3, 'C:maj(9)')`,
   ).run()
   db.prepare('UPDATE recordings SET current_revision_id = 2 WHERE id = 1').run()
+  db.prepare(
+    `INSERT INTO feature_cache (key, content_hash, pipeline, frames, sample_rate, hop_size, frame_rate, tuning_cents, data, bytes, created_at)
+     VALUES ('old', NULL, 'fmp', 1, 22050, 2048, 10.77, 0, zeroblob(48), 48, ?)`,
+  ).run(now)
   db.close()
 }
 
@@ -66,6 +70,9 @@ test('opening a v1 library upgrades it to the current schema and keeps its data'
     expect(cur.segments).toEqual([{ start: 0, end: 3, label: 'C:maj(9)' }])
     expect(s.annotations.getRevision(1).segments.map((x) => x.label)).toEqual(['A:min7/b3', 'N'])
     expect(s.recordings.search('jazz').map((r) => r.name)).toEqual(['song'])
+    // v2 keeps a chroma's windowSize and tuning estimate; a v1 entry lacks them and reads as a miss
+    expect(s.featureCache.stats().entries).toBe(1)
+    expect(s.featureCache.get('old')).toBeUndefined()
     expect(s.check()).toEqual([])
   } finally {
     s.close()

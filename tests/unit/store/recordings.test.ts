@@ -152,6 +152,7 @@ describe('recordings', () => {
       frames: 1,
       sampleRate: 22050,
       hopSize: 512,
+      windowSize: 2048,
       frameRate: 43,
       tuningCents: 0,
       pipeline: 'fmp',
