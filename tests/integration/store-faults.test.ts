@@ -174,6 +174,7 @@ describe('a full disk', () => {
     console.warn('[store-faults] cannot mount a tmpfs here (needs root): the real full-disk test is skipped')
   afterAll(() => {
     if (canMount) spawnSync('umount', ['-l', mnt])
+    rmSync(join(mnt, '..'), { recursive: true, force: true })
   })
 
   test.skipIf(!canMount)(
