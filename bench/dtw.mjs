@@ -99,6 +99,15 @@ const result = {
 }
 mkdirSync(join(root, 'bench/results'), { recursive: true })
 writeFileSync(join(root, 'bench/results/dtw.json'), `${JSON.stringify(result, null, 2)}\n`)
+// the repository's formatter style (biome), so that the committed file stays lint-clean
+spawnSync(
+  process.execPath,
+  [join(root, 'node_modules/@biomejs/biome/bin/biome'), 'format', '--write', 'bench/results/dtw.json'],
+  {
+    cwd: root,
+    stdio: 'ignore',
+  },
+)
 
 const sizeList = [...new Set(ts.map(key))]
 const lines = [
