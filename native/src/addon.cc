@@ -320,6 +320,61 @@ Napi::Value CudaPlan(const Napi::CallbackInfo& info) {
   return r;
 }
 
+/**
+ * cudaTables(args): the per-item tables the CUDA kernels read (orientation, strips, band intervals,
+ * column frames κ / G), built on the CPU from a batch as `run` takes it. For tests.
+ */
+Napi::Value CudaTables(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Call call;
+  call.parse(info[0].As<Napi::Object>(), false);
+  cw::cuda::PlanInput in;
+  in.B = call.batch.B;
+  in.n = call.batch.n;
+  in.m = call.batch.m;
+  in.elemBytes = call.batch.dtype == Dtype::F64 ? 8 : 4;
+  cw::cuda::Plan plan;
+  std::string err;
+  if (!cw::cuda::makePlan(in, plan, err)) throw Napi::RangeError::New(env, err);
+  cw::cuda::Tables t;
+  cw::cuda::makeTables(plan, in, call.batch.cost, call.batch.offset, call.batch.stride, call.opts.band,
+                       call.opts.normalize, t);
+  Napi::Object r = Napi::Object::New(env);
+  Napi::Array items = Napi::Array::New(env, t.items.size());
+  for (size_t b = 0; b < t.items.size(); b++) {
+    const auto& it = t.items[b];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("R", it.R);
+    o.Set("Q", it.Q);
+    o.Set("transposed", bool(it.transposed));
+    o.Set("costOff", double(it.costOff));
+    o.Set("bandOff", double(it.bandOff));
+    o.Set("colOff", double(it.colOff));
+    o.Set("endOff", double(it.endOff));
+    o.Set("strip0", it.strip0);
+    o.Set("nStrips", it.nStrips);
+    o.Set("scale", it.scale);
+    items.Set(uint32_t(b), o);
+  }
+  r.Set("items", items);
+  auto f64 = [&](const std::vector<double>& v) {
+    Napi::Float64Array a = Napi::Float64Array::New(env, v.size());
+    for (size_t i = 0; i < v.size(); i++) a[i] = v[i];
+    return a;
+  };
+  auto i32 = [&](const std::vector<int>& v) {
+    Napi::Int32Array a = Napi::Int32Array::New(env, v.size());
+    for (size_t i = 0; i < v.size(); i++) a[i] = v[i];
+    return a;
+  };
+  r.Set("bandLo", i32(t.bandLo));
+  r.Set("bandHi", i32(t.bandHi));
+  r.Set("kap", f64(t.kap));
+  r.Set("Ghi", f64(t.Ghi));
+  r.Set("Glo", f64(t.Glo));
+  return r;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("version", ADDON_VERSION);
   exports.Set("buildInfo", Napi::String::New(env, cw::buildInfoJson()));
@@ -333,6 +388,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaRun", Napi::Function::New(env, CudaRun));
   exports.Set("cudaRunAsync", Napi::Function::New(env, CudaRunAsync));
   exports.Set("cudaPlan", Napi::Function::New(env, CudaPlan));
+  exports.Set("cudaTables", Napi::Function::New(env, CudaTables));
   return exports;
 }
 

@@ -38,17 +38,7 @@ namespace {
 constexpr unsigned FULL = 0xffffffffu;
 constexpr int SLOT_D = 0, SLOT_U = 1, SLOT_L = 2;
 
-/** Per item, oriented. */
-struct DevItem {
-  long long costOff;  // packed offset of the item's N×M costs / gradients
-  long long bandOff;  // offset of its R row intervals in bandLo / bandHi (−1: no band)
-  long long colOff;   // offset of its Q column entries (κ_q, G_q)
-  long long endOff;   // offset of its max(R, Q) end entries
-  int N, M, R, Q;
-  int transposed;
-  int strip0, nStrips;
-  double scale;
-};
+using DevItem = HostItem;
 
 /** Options, with the step slots for both orientations. */
 struct DevParams {
@@ -431,79 +421,13 @@ bool runTyped(const Batch& batch, const Options& o, Output& out, std::string& er
   if (!makePlan(in, plan, err)) return false;
   p.NW = plan.storedPerCell;
   p.totalStrips = plan.totalStrips;
-  // host tables: items, bands, column frames
-  std::vector<DevItem> items(B);
-  std::vector<int> bandLo, bandHi;
-  std::vector<double> kap(plan.endOffset[B] + 1), Ghi(kap.size()), Glo(kap.size());
-  std::vector<long long> colOff(B);
-  long long col = 0;
-  for (int b = 0; b < B; b++) {
-    DevItem& it = items[b];
-    it.N = batch.n[b];
-    it.M = batch.m[b];
-    it.transposed = it.N > it.M;
-    it.R = int(plan.itemRows[b]);
-    it.Q = int(plan.itemCols[b]);
-    it.costOff = plan.costOffset[b];
-    it.endOff = plan.endOffset[b];
-    it.strip0 = int(plan.itemStrip0[b]);
-    it.nStrips = int(plan.itemStrip0[b + 1] - plan.itemStrip0[b]);
-    it.scale = 1.0 / normalizer(o.normalize, it.N, it.M);
-    it.colOff = col;
-    std::vector<int32_t> lo, hi, clo, chi;
-    if (o.band >= 0) {
-      bandRows(it.N, it.M, o.band, lo, hi);
-      if (it.transposed) {
-        bandColumns(lo, hi, it.N, it.M, clo, chi);
-        lo.swap(clo);
-        hi.swap(chi);
-      }
-      it.bandOff = (long long)bandLo.size();
-      bandLo.insert(bandLo.end(), lo.begin(), lo.end());
-      bandHi.insert(bandHi.end(), hi.begin(), hi.end());
-    } else {
-      it.bandOff = -1;
-    }
-    // κ_q: the first finite cost of each oriented column (as the CPU kernel), G_q their exact running sum
-    const size_t off = size_t(batch.offset[b]);
-    const int st = batch.stride[b];
-    std::vector<double> kq(it.Q, 0.0);
-    std::vector<char> done(it.Q, 0);
-    int left = it.Q;
-    for (int r = 0; r < it.R && left > 0; r++) {
-      const int a = it.bandOff >= 0 ? lo[r] : 0, z = it.bandOff >= 0 ? hi[r] : it.Q - 1;
-      for (int q = a; q <= z; q++) {
-        if (done[q]) continue;
-        const size_t idx = it.transposed ? off + size_t(q) * st + r : off + size_t(r) * st + q;
-        const double c = double(C[idx]);
-        if (c < INFINITY) {
-          kq[q] = c;
-          done[q] = 1;
-          left--;
-        }
-      }
-    }
-    if (col + it.Q > (long long)kap.size()) {
-      kap.resize(col + it.Q);
-      Ghi.resize(col + it.Q);
-      Glo.resize(col + it.Q);
-    }
-    double gh = 0, gl = 0;
-    for (int q = 0; q < it.Q; q++) {
-      const double s = gh + kq[q], bb = s - gh, e = (gh - (s - bb)) + (kq[q] - bb);
-      gl += e;
-      gh = s + gl;
-      gl -= gh - s;
-      kap[col + q] = kq[q];
-      Ghi[col + q] = gh;
-      Glo[col + q] = gl;
-    }
-    col += it.Q;
-  }
-  if (bandLo.empty()) {
-    bandLo.push_back(0);
-    bandHi.push_back(0);
-  }
+  // host tables: items, bands, column frames (plan.cc, unit-tested on the CPU)
+  Tables tab;
+  makeTables(plan, in, batch.cost, batch.offset, batch.stride, o.band, o.normalize, tab);
+  const std::vector<DevItem>& items = tab.items;
+  const std::vector<int>& bandLo = tab.bandLo;
+  const std::vector<int>& bandHi = tab.bandHi;
+  const long long col = (long long)tab.kap.size() - 1;
   // one device allocation
   const size_t S = size_t(plan.totalStrips);
   const size_t cells = size_t(plan.costOffset[B]);
@@ -560,9 +484,9 @@ bool runTyped(const Batch& batch, const Options& o, Output& out, std::string& er
   CW_CHECK(cudaMemcpyAsync(dBOff, bOff.data(), S * 8, cudaMemcpyHostToDevice, stream));
   CW_CHECK(cudaMemcpyAsync(dBandLo, bandLo.data(), bandLo.size() * 4, cudaMemcpyHostToDevice, stream));
   CW_CHECK(cudaMemcpyAsync(dBandHi, bandHi.data(), bandHi.size() * 4, cudaMemcpyHostToDevice, stream));
-  CW_CHECK(cudaMemcpyAsync(dKap, kap.data(), size_t(col) * 8, cudaMemcpyHostToDevice, stream));
-  CW_CHECK(cudaMemcpyAsync(dGhi, Ghi.data(), size_t(col) * 8, cudaMemcpyHostToDevice, stream));
-  CW_CHECK(cudaMemcpyAsync(dGlo, Glo.data(), size_t(col) * 8, cudaMemcpyHostToDevice, stream));
+  CW_CHECK(cudaMemcpyAsync(dKap, tab.kap.data(), size_t(col) * 8, cudaMemcpyHostToDevice, stream));
+  CW_CHECK(cudaMemcpyAsync(dGhi, tab.Ghi.data(), size_t(col) * 8, cudaMemcpyHostToDevice, stream));
+  CW_CHECK(cudaMemcpyAsync(dGlo, tab.Glo.data(), size_t(col) * 8, cudaMemcpyHostToDevice, stream));
   const double INF = INFINITY;
   fillKernel<double><<<256, 256, 0, stream>>>(dBU, (long long)plan.boundaryOffset[S] + 1, INF);
   fillKernel<double><<<64, 256, 0, stream>>>(dEndLo, (long long)ends, INF);

@@ -1,6 +1,9 @@
 #include "plan.h"
 
 #include <algorithm>
+#include <cmath>
+
+#include "../host.h"
 
 namespace cw {
 namespace cuda {
@@ -86,6 +89,82 @@ bool makePlan(const PlanInput& in, Plan& p, std::string& err) {
   const int64_t wantBlocks = (strips + WARPS_PER_BLOCK - 1) / WARPS_PER_BLOCK;
   p.blocks = int(std::max<int64_t>(1, std::min<int64_t>(wantBlocks, int64_t(std::max(in.smCount, 1)) * 8)));
   return true;
+}
+
+void makeTables(const Plan& plan, const PlanInput& in, const void* cost, const double* offset,
+                const int32_t* stride, double band, int normalize, Tables& t) {
+  const int B = in.B;
+  t = Tables{};
+  t.items.resize(B);
+  long long col = 0;
+  for (int b = 0; b < B; b++) {
+    HostItem& it = t.items[b];
+    it.N = in.n[b];
+    it.M = in.m[b];
+    it.transposed = it.N > it.M;
+    it.R = int(plan.itemRows[b]);
+    it.Q = int(plan.itemCols[b]);
+    it.costOff = plan.costOffset[b];
+    it.endOff = plan.endOffset[b];
+    it.strip0 = int(plan.itemStrip0[b]);
+    it.nStrips = int(plan.itemStrip0[b + 1] - plan.itemStrip0[b]);
+    it.scale = 1.0 / normalizer(normalize, it.N, it.M);
+    it.colOff = col;
+    std::vector<int32_t> lo, hi;
+    if (band >= 0) {
+      bandRows(it.N, it.M, band, lo, hi);
+      if (it.transposed) {
+        std::vector<int32_t> clo, chi;
+        bandColumns(lo, hi, it.N, it.M, clo, chi);
+        lo.swap(clo);
+        hi.swap(chi);
+      }
+      it.bandOff = (long long)t.bandLo.size();
+      t.bandLo.insert(t.bandLo.end(), lo.begin(), lo.end());
+      t.bandHi.insert(t.bandHi.end(), hi.begin(), hi.end());
+    } else {
+      it.bandOff = -1;
+    }
+    // κ_q: the first finite cost of each oriented column within the band (as the CPU kernel)
+    const size_t off = size_t(offset[b]);
+    const int st = stride[b];
+    std::vector<double> kq(it.Q, 0.0);
+    std::vector<char> done(it.Q, 0);
+    int left = it.Q;
+    for (int r = 0; r < it.R && left > 0; r++) {
+      const int a = it.bandOff >= 0 ? lo[r] : 0, z = it.bandOff >= 0 ? hi[r] : it.Q - 1;
+      for (int q = a; q <= z; q++) {
+        if (done[q]) continue;
+        const size_t idx = it.transposed ? off + size_t(q) * st + r : off + size_t(r) * st + q;
+        const double c = in.elemBytes == 8 ? static_cast<const double*>(cost)[idx]
+                                           : double(static_cast<const float*>(cost)[idx]);
+        if (c < INFINITY) {
+          kq[q] = c;
+          done[q] = 1;
+          left--;
+        }
+      }
+    }
+    double gh = 0, gl = 0;
+    for (int q = 0; q < it.Q; q++) {
+      // two-sum: gh + gl is the exact running sum
+      const double s = gh + kq[q], bb = s - gh, e = (gh - (s - bb)) + (kq[q] - bb);
+      gl += e;
+      gh = s + gl;
+      gl -= gh - s;
+      t.kap.push_back(kq[q]);
+      t.Ghi.push_back(gh);
+      t.Glo.push_back(gl);
+    }
+    col += it.Q;
+  }
+  if (t.bandLo.empty()) {
+    t.bandLo.push_back(0);
+    t.bandHi.push_back(0);
+  }
+  t.kap.push_back(0);
+  t.Ghi.push_back(0);
+  t.Glo.push_back(0);
 }
 
 }  // namespace cuda

@@ -50,6 +50,34 @@ struct Plan {
   int64_t costBytes = 0, weightBytes = 0, boundaryBytes = 0, endBytes = 0, flagBytes = 0, bytes = 0;
 };
 
+/** An item as the kernels see it (oriented: R rows = the short axis, Q columns). Plain data, copied to the GPU. */
+struct HostItem {
+  long long costOff;  // packed offset of the item's N×M costs / gradients
+  long long bandOff;  // offset of its R row intervals in bandLo / bandHi (−1: no band)
+  long long colOff;   // offset of its Q column entries (κ_q, G_q)
+  long long endOff;   // offset of its max(R, Q) end entries
+  int N, M, R, Q;
+  int transposed;
+  int strip0, nStrips;
+  double scale;
+};
+
+/** The per-item tables the kernels read: items, bands (oriented rows), column frames. */
+struct Tables {
+  std::vector<HostItem> items;
+  std::vector<int> bandLo, bandHi;  // concatenated per banded item (oriented row intervals)
+  std::vector<double> kap;          // κ_q per item column: the first finite cost of the column (0 if none)
+  std::vector<double> Ghi, Glo;     // G_q = Σ κ as an exact double-double running sum
+};
+
+/**
+ * Build the tables of a batch from the host costs (same frames as the CPU strip kernel).
+ * @param cost the batch's costs (double or float, `elemBytes`), items at offset[b] with row stride[b]
+ * @param band Sakoe–Chiba radius (< 0: none); normalize 0 none, 1 N, 2 M, 3 N+M
+ */
+void makeTables(const Plan& plan, const PlanInput& in, const void* cost, const double* offset,
+                const int32_t* stride, double band, int normalize, Tables& t);
+
 /**
  * Lay out a batch. Memory is Σ over items of their own sizes (no padding to the largest item):
  * cost + grad 2·N·M·e, weights ⌈R/32⌉·32·(Q + 31)·k·e, boundaries 2·⌈R/32⌉·Q·8, ends 3·max(R, Q)·8.

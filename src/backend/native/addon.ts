@@ -100,6 +100,27 @@ export interface CudaPlan {
   itemCols: Float64Array
 }
 
+/** The CUDA kernels' per-item tables (native/src/cuda/plan.h makeTables), computed on the CPU. */
+export interface CudaTables {
+  items: {
+    R: number
+    Q: number
+    transposed: boolean
+    costOff: number
+    bandOff: number
+    colOff: number
+    endOff: number
+    strip0: number
+    nStrips: number
+    scale: number
+  }[]
+  bandLo: Int32Array
+  bandHi: Int32Array
+  kap: Float64Array
+  Ghi: Float64Array
+  Glo: Float64Array
+}
+
 export interface NativeAddon {
   version: string
   /** JSON: SIMD width, ISA flags, compiler, -march, CUDA compiled in. */
@@ -124,6 +145,7 @@ export interface NativeAddon {
       smCount?: number
     },
   ): CudaPlan
+  cudaTables(args: NativeRunArgs): CudaTables
 }
 
 /** What native/build/build-info.json (written by scripts/build-native.mjs) says about the build. */

@@ -10,12 +10,13 @@ import { describe, expect, test } from 'vitest'
 import {
   CUDA_MIN_CELLS,
   cudaUnsupported,
+  nativeOptions,
   registerNativeDtwBackends,
   unregisterNativeDtwBackends,
 } from '../../../src/backend/native'
-import { listDtwBackends, resolveDtwOptions } from '../../../src/core/dtw'
+import { bandColumns, bandRows, listDtwBackends, resolveDtwOptions } from '../../../src/core/dtw'
 import { REPO_ROOT } from '../../helpers/corpus'
-import { addon, skipReason } from './native-helpers'
+import { addon, rng, skipReason } from './native-helpers'
 
 const n = (...v: number[]) => Int32Array.from(v)
 
@@ -88,6 +89,74 @@ describe.skipIf(skipReason !== '')('CUDA plan (host code)', () => {
     })
     expect(p.totalStrips).toBe(4000 * 4)
     expect(p.blocks).toBe(80)
+  })
+})
+
+describe.skipIf(skipReason !== '')('CUDA tables (host code): orientation, bands, column frames', () => {
+  // a padded layout (stride > M) with +∞ cells, so that κ must skip forbidden cells and padding is never read
+  const sizes: [number, number][] = [
+    [6, 4],
+    [4, 9],
+    [40, 40],
+    [1, 5],
+  ]
+  const maxM = 40
+  const rand = rng(8)
+  const offset = Float64Array.from(sizes, (_, b) => b * 40 * maxM)
+  const cost = new Float64Array(sizes.length * 40 * maxM).fill(Number.NaN)
+  sizes.forEach(([N, M], b) => {
+    for (let i = 0; i < N; i++)
+      for (let j = 0; j < M; j++) cost[offset[b]! + i * maxM + j] = rand() < 0.2 ? Infinity : 1e6 + rand()
+  })
+  const args = (opts: Parameters<typeof resolveDtwOptions>[0]) => ({
+    cost,
+    n: Int32Array.from(sizes, (s) => s[0]),
+    m: Int32Array.from(sizes, (s) => s[1]),
+    offset,
+    stride: new Int32Array(sizes.length).fill(maxM),
+    values: new Float64Array(sizes.length),
+    grad: null,
+    opts: nativeOptions(resolveDtwOptions(opts)),
+    threads: 1,
+  })
+  test('κ_q is the first finite cost of each oriented column, G its exact running sum; items are oriented', () => {
+    const t = addon!.cudaTables(args({ normalize: 'N+M' }))
+    sizes.forEach(([N, M], b) => {
+      const it = t.items[b]!
+      const tr = N > M
+      expect(it.transposed).toBe(tr)
+      expect([it.R, it.Q]).toEqual([Math.min(N, M), Math.max(N, M)])
+      expect(it.scale).toBeCloseTo(1 / (N + M), 15)
+      expect(it.bandOff).toBe(-1)
+      let exact = 0n // sum of κ in units of 2^-32 (the costs are 1e6 + k/2^32, exact in a double)
+      for (let q = 0; q < it.Q; q++) {
+        let want = 0
+        for (let r = 0; r < it.R; r++) {
+          const c = cost[offset[b]! + (tr ? q * maxM + r : r * maxM + q)]!
+          if (c < Infinity) {
+            want = c
+            break
+          }
+        }
+        expect(t.kap[it.colOff + q]).toBe(want)
+        exact += BigInt(Math.round(want * 2 ** 32))
+        // hi + lo represents the running sum exactly
+        const g =
+          BigInt(Math.round(t.Ghi[it.colOff + q]! * 2 ** 32)) +
+          BigInt(Math.round(t.Glo[it.colOff + q]! * 2 ** 32))
+        expect(g).toBe(exact)
+      }
+    })
+  })
+  test('band intervals are the engine’s, per oriented row (columns of a transposed item)', () => {
+    const t = addon!.cudaTables(args({ band: 1.5 }))
+    sizes.forEach(([N, M], b) => {
+      const it = t.items[b]!
+      const rows = bandRows(N, M, 1.5)
+      const want = N > M ? bandColumns(rows, N, M) : rows
+      expect(Array.from(t.bandLo.subarray(it.bandOff, it.bandOff + it.R))).toEqual(Array.from(want.lo))
+      expect(Array.from(t.bandHi.subarray(it.bandOff, it.bandOff + it.R))).toEqual(Array.from(want.hi))
+    })
   })
 })
 

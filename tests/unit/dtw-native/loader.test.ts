@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, test } from 'vitest'
 import {
   buildRecord,
@@ -92,6 +93,41 @@ describe.skipIf(skipReason !== '')('registration into the DTW engine', () => {
     const b = await dtwBatchAsync(packBatch(items), { gamma: 0.5 })
     expect(b.backend).toBe('native')
     expect(Array.from(b.values)).toEqual(Array.from(a.values))
+  })
+  test('the addon loads and runs in worker threads (training runs in one), concurrently', async () => {
+    const file = join(REPO_ROOT, 'native', 'build', 'Release', 'chordwarp_native.node')
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads')
+      const a = require(workerData.file)
+      const N = 60, M = 25
+      const cost = Float64Array.from({ length: N * M }, (_, k) => ((k * 7919) % 101) / 101)
+      const args = () => ({ cost, n: Int32Array.of(N), m: Int32Array.of(M), offset: Float64Array.of(0),
+        stride: Int32Array.of(M), values: new Float64Array(1), grad: new Float64Array(N * M), threads: 2,
+        opts: { gamma: 0.5, stepDi: Int32Array.of(1, 1, 0), stepDj: Int32Array.of(1, 0, 1),
+          stepWeight: Float64Array.of(1, 1, 1), stepPenalty: Float64Array.of(0, 0, 0), unitSteps: true,
+          band: -1, openBegin: false, openEnd: false, priorW: 0, priorK: 0, normalize: 0, grad: true, path: true } })
+      const s = args()
+      a.run(s)
+      const x = args()
+      a.runAsync(x).then(() => parentPort.postMessage([s.values[0], x.values[0]]))`
+    const results = await Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<number[]>((res, rej) => {
+            const w = new Worker(code, { eval: true, workerData: { file } })
+            w.on('message', res)
+            w.on('error', rej)
+          }),
+      ),
+    )
+    const N = 60
+    const M = 25
+    const cost = Float64Array.from({ length: N * M }, (_, k) => ((k * 7919) % 101) / 101)
+    const ts = dtwBatch(packBatch([{ cost, n: N, m: M }]), { gamma: 0.5, backend: 'ts' }).values[0]!
+    for (const [a, b] of results) {
+      expectClose(a!, ts, 1e-9, 1e-12, 'worker run')
+      expect(b).toBe(a)
+    }
   })
   test('the soft-DTW divergence (three engine calls) runs on native and matches ts', () => {
     registerNativeDtwBackends({ root: REPO_ROOT, threads: 1 })
