@@ -40,16 +40,21 @@ function cli(args, env = {}) {
 
 const doctor = JSON.parse(cli(['doctor', '--json']))
 if (!doctor.dtw.native.loaded) {
-  process.stderr.write(`bench/native: the native addon is not loaded (${doctor.dtw.native.reason}); run npm run build:native\n`)
+  process.stderr.write(
+    `bench/native: the native addon is not loaded (${doctor.dtw.native.reason}); run npm run build:native\n`,
+  )
   process.exit(1)
 }
 
 const rows = []
 const bench = (backend, threads) => {
   process.stderr.write(`bench/native: ${backend}${threads ? `, ${threads} thread(s)` : ''} …\n`)
-  const out = cli(['bench', 'dtw', '--sizes', SIZES, '--backend', backend, '--dtype', 'all', '--runs', RUNS, '--json'], {
-    CHORDWARP_DTW_THREADS: String(threads ?? 1),
-  })
+  const out = cli(
+    ['bench', 'dtw', '--sizes', SIZES, '--backend', backend, '--dtype', 'all', '--runs', RUNS, '--json'],
+    {
+      CHORDWARP_DTW_THREADS: String(threads ?? 1),
+    },
+  )
   for (const r of JSON.parse(out)) rows.push(r)
 }
 if (withTs) bench('ts')
@@ -63,12 +68,17 @@ if (withNumba) {
   const has = spawnSync(PY, ['-c', 'import numba'], { encoding: 'utf8' })
   if (has.status === 0) {
     process.stderr.write('bench/native: numba reference …\n')
-    numba = JSON.parse(execFileSync(PY, [join(root, 'bench/dtw_numba.py'), SIZES, RUNS], { encoding: 'utf8' }))
+    numba = JSON.parse(
+      execFileSync(PY, [join(root, 'bench/dtw_numba.py'), SIZES, RUNS], { encoding: 'utf8' }),
+    )
   } else numbaNote = 'numba not installed for /usr/bin/python3 (apt install python3-numba)'
 }
 
 const key = (r) => `${r.B}x${r.N}x${r.M}`
-const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim()
+const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
+  cwd: root,
+  encoding: 'utf8',
+}).stdout.trim()
 const result = {
   date: new Date().toISOString(),
   commit,
@@ -94,10 +104,20 @@ writeFileSync(join(root, 'bench/results/native.json'), `${JSON.stringify(result,
 const sizes = SIZES.split(',')
 const cols = []
 if (withTs) cols.push(['ts', 'float64', 1], ['ts', 'float32', 1])
-cols.push(['native', 'float64', 1], ['native', 'float32', 1], ['native', 'float64', 2], ['native', 'float32', 2])
+cols.push(
+  ['native', 'float64', 1],
+  ['native', 'float32', 1],
+  ['native', 'float64', 2],
+  ['native', 'float32', 2],
+)
 if (doctor.dtw.cuda.registered) cols.push(['cuda', 'float64', 1], ['cuda', 'float32', 1])
-const find = (b, d, t, s) => rows.find((r) => r.backend === b && r.dtype === d && r.threads === t && key(r) === s)
-const header = ['B×N×M', ...(numba.length ? ['numba f64'] : []), ...cols.map(([b, d, t]) => `${b} ${d === 'float64' ? 'f64' : 'f32'}${b === 'native' ? ` ${t}T` : ''}`)]
+const find = (b, d, t, s) =>
+  rows.find((r) => r.backend === b && r.dtype === d && r.threads === t && key(r) === s)
+const header = [
+  'B×N×M',
+  ...(numba.length ? ['numba f64'] : []),
+  ...cols.map(([b, d, t]) => `${b} ${d === 'float64' ? 'f64' : 'f32'}${b === 'native' ? ` ${t}T` : ''}`),
+]
 const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`]
 for (const s of sizes) {
   const nb = numba.find((r) => key(r) === s)
@@ -106,7 +126,12 @@ for (const s of sizes) {
   for (const [b, d, t] of cols) {
     const r = find(b, d, t, s)
     if (!r) cells.push('–')
-    else cells.push(nb && b === 'native' ? `${r.mcellsPerS.toFixed(1)} (${(r.mcellsPerS / nb.mcellsPerS).toFixed(1)}×)` : r.mcellsPerS.toFixed(1))
+    else
+      cells.push(
+        nb && b === 'native'
+          ? `${r.mcellsPerS.toFixed(1)} (${(r.mcellsPerS / nb.mcellsPerS).toFixed(1)}×)`
+          : r.mcellsPerS.toFixed(1),
+      )
   }
   lines.push(`| ${cells.join(' | ')} |`)
 }
