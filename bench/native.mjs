@@ -101,9 +101,13 @@ mkdirSync(join(root, 'bench/results'), { recursive: true })
 const resultFile = join(root, 'bench/results/native.json')
 writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`)
 // the repository's formatter (biome) checks JSON too
-spawnSync(process.execPath, [join(root, 'node_modules/@biomejs/biome/bin/biome'), 'format', '--write', resultFile], {
-  cwd: root,
-})
+spawnSync(
+  process.execPath,
+  [join(root, 'node_modules/@biomejs/biome/bin/biome'), 'format', '--write', resultFile],
+  {
+    cwd: root,
+  },
+)
 
 // Markdown: one row per size, columns per backend/dtype/threads, and the ratio to numba
 const sizes = SIZES.split(',')
