@@ -52,6 +52,14 @@ inline vd vmin(vd a, vd b) {
 #endif
 }
 
+inline vd vmax(vd a, vd b) {
+#if defined(__clang__)
+  return sel(a > b, a, b);
+#else
+  return a > b ? a : b;
+#endif
+}
+
 inline vd loadd(const double* p) {
   vd v;
   std::memcpy(&v, p, sizeof v);

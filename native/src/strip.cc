@@ -378,17 +378,35 @@ void forwardTile(const Problem& P, int s, int t0, int t1, StripState& st, const 
             o1 = P.otherIsUp ? cu : P.has[SLOT_L] ? cl : splat(INF);
           }
         }
-        vd m = vmin(d, o1);
-        if constexpr (THREE) m = vmin(m, o2);
-        const vi fin = m < INF;
-        const vd mz = sel(fin, m, splat(0));
-        const vd ed = vexp_neg((mz - d) * ig);
-        const vd e1 = vexp_neg((mz - o1) * ig);
-        vd ssum = ed + e1;
-        vd e2{};
+        vd ed, e1, e2{}, ssum, m;
+        vi fin;
+        vd mz;
         if constexpr (THREE) {
-          e2 = vexp_neg((mz - o2) * ig);
-          ssum += e2;
+          // only the two candidates that are not the minimum need an exp (the minimum's is 1): with
+          // a = min(d, o1), b = max(d, o1), the minimum is min(a, o2) and the others are max(a, o2) and b;
+          // weights are mapped back by equality (ties get equal weights, +∞ gets 0)
+          const vd a = vmin(d, o1), b = vmax(d, o1);
+          m = vmin(a, o2);
+          fin = m < INF;
+          mz = sel(fin, m, splat(0));
+          const vd x = vmax(a, o2);
+          const vd ex = vexp_neg((mz - x) * ig);
+          const vd eb = vexp_neg((mz - b) * ig);
+          const vd one = splat(1.0);
+          ed = sel(d == mz, one, sel(d == b, eb, ex));
+          e1 = sel(o1 == mz, one, sel(o1 == b, eb, ex));
+          e2 = sel(o2 == mz, one, ex);
+          ssum = sel(fin, one + ex + eb, splat(0));
+          ed = sel(fin, ed, splat(0));
+          e1 = sel(fin, e1, splat(0));
+          e2 = sel(fin, e2, splat(0));
+        } else {
+          m = vmin(d, o1);
+          fin = m < INF;
+          mz = sel(fin, m, splat(0));
+          ed = vexp_neg((mz - d) * ig);
+          e1 = vexp_neg((mz - o1) * ig);
+          ssum = ed + e1;
         }
         const vd s1 = sel(fin, ssum, splat(1));
         const vd lg = mz - gamma * vlog_ge1(s1);

@@ -298,6 +298,30 @@ describe.skipIf(skipReason !== '')('numerics at the edges', () => {
       expect(Array.from(h.paths![0]!)).toEqual([])
     }
   })
+  test('ties everywhere (integer and all-zero costs): soft-DTW weights of equal candidates are equal', () => {
+    const r2 = rng(17)
+    for (const [N, M] of [
+      [20, 13],
+      [13, 40],
+      [33, 33],
+    ] as [number, number][]) {
+      const ints = Float64Array.from({ length: N * M }, () => Math.floor(r2() * 3))
+      const zeros = new Float64Array(N * M)
+      for (const C of [ints, zeros])
+        for (const opts of [{}, { gamma: 0.3, steps: PENALTIES }, { steps: 'stay-advance' as const }]) {
+          const o = resolveDtwOptions(opts)
+          const t = tsBackend.run(single(C, N, M), o)
+          for (const [l, th, tuning] of VARIANTS) {
+            const r = createNativeBackend(addon!, th, tuning).run(single(C, N, M), o)
+            expectClose(r.values[0]!, t.values[0]!, 1e-9, 1e-12, `${l} ${N}×${M} value`)
+            expectClose(r.grad!, t.grad!, 1e-9, gradTol(t.grad!), `${l} ${N}×${M} grad`)
+          }
+        }
+    }
+    // zero costs: −γ log(#paths), the Delannoy number D(3, 3) = 63
+    const v = createNativeBackend(addon!, 1).run(single(new Float64Array(16), 4, 4), resolveDtwOptions({}))
+    expectClose(v.values[0]!, -Math.log(63), 1e-12, 0, 'Delannoy')
+  })
   test('N = 1 and M = 1', () => {
     const backend = createNativeBackend(addon!, 2)
     for (const [N, M] of [
