@@ -15,6 +15,8 @@ export interface AppServiceOptions {
   transport: ServerInfo['transport']
   /** The job worker script (`out/node/backend_service_tasks.worker.js`). */
   workerUrl: URL | null
+  /** better-sqlite3 addon built for Electron's ABI (Electron main passes it) [path]. */
+  nativeBinding?: string
   openDialog?: ServiceOptions['openDialog']
   restrictImportsToDialogs?: boolean
 }

@@ -1,18 +1,13 @@
 /** `chordwarp serve`: browser mode, the app's API and renderer on 127.0.0.1 with a random token. */
 import { existsSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { createAppService } from '../../backend/service'
+import { defaultDbPath } from '../../backend/service/paths'
 import { startServer } from '../../server'
 import { UserError } from '../errors'
 import { printJson, printLine } from '../output'
-
-/** The library used when --db is not given. */
-export function defaultDbPath(): string {
-  return process.env.CHORDWARP_DB ?? join(homedir(), '.chordwarp', 'library.db')
-}
 
 export function register(program: Command): void {
   program
