@@ -6,11 +6,11 @@
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron'
-import { API_EVENT_NAMES, API_METHOD_NAMES, IPC_EVENT_CHANNEL, ipcChannel } from '../core/api'
 import { type ChordWarpService, createAppService, toErrorDto } from '../backend/service'
 import { defaultDbPath } from '../backend/service/paths'
-import { buildMenu } from './menu'
+import { API_EVENT_NAMES, API_METHOD_NAMES, IPC_EVENT_CHANNEL, ipcChannel } from '../core/api'
 import { serveMedia } from './media'
+import { buildMenu } from './menu'
 
 const RENDERER_HTML = join(__dirname, '../renderer/index.html')
 const DEV_URL = process.env.ELECTRON_RENDERER_URL
@@ -89,7 +89,8 @@ async function main(): Promise<void> {
     dbPath: defaultDbPath(),
     transport: 'electron',
     workerUrl: pathToFileURL(join(__dirname, '../node/backend_service_tasks.worker.js')),
-    nativeBinding: process.env.CHORDWARP_SQLITE_BINDING ?? join(__dirname, '../electron-native/better_sqlite3.node'),
+    nativeBinding:
+      process.env.CHORDWARP_SQLITE_BINDING ?? join(__dirname, '../electron-native/better_sqlite3.node'),
     openDialog: async (mode) => {
       const r = await dialog.showOpenDialog(win!, {
         title: mode === 'folder' ? 'Import a folder of recordings' : 'Open audio',
@@ -97,7 +98,12 @@ async function main(): Promise<void> {
         filters:
           mode === 'folder'
             ? []
-            : [{ name: 'Audio', extensions: ['wav', 'flac', 'mp3', 'ogg', 'oga', 'opus', 'm4a', 'aac', 'aif', 'aiff'] }],
+            : [
+                {
+                  name: 'Audio',
+                  extensions: ['wav', 'flac', 'mp3', 'ogg', 'oga', 'opus', 'm4a', 'aac', 'aif', 'aiff'],
+                },
+              ],
       })
       return r.canceled ? [] : r.filePaths
     },
@@ -108,7 +114,10 @@ async function main(): Promise<void> {
   for (const method of API_METHOD_NAMES) {
     ipcMain.handle(ipcChannel(method), async (e, input: unknown) => {
       if (!trustedSender(e.senderFrame?.url))
-        return { ok: false, error: { code: 'unauthorized', message: 'the API answers the ChordWarp window only' } }
+        return {
+          ok: false,
+          error: { code: 'unauthorized', message: 'the API answers the ChordWarp window only' },
+        }
       try {
         return { ok: true, value: await svc.invoke(method, input) }
       } catch (err) {

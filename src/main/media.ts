@@ -13,11 +13,16 @@ export function serveMedia(service: ChordWarpService, req: Request): Response {
     if (m && file.size > 0) {
       const start = m[1] === '' ? Math.max(0, file.size - Number(m[2])) : Number(m[1])
       const end = m[1] !== '' && m[2] !== '' ? Math.min(Number(m[2]), file.size - 1) : file.size - 1
-      if (start > end) return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${file.size}` } })
+      if (start > end)
+        return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${file.size}` } })
       const body = Readable.toWeb(createReadStream(file.path, { start, end })) as ReadableStream
       return new Response(body, {
         status: 206,
-        headers: { ...headers, 'Content-Range': `bytes ${start}-${end}/${file.size}`, 'Content-Length': String(end - start + 1) },
+        headers: {
+          ...headers,
+          'Content-Range': `bytes ${start}-${end}/${file.size}`,
+          'Content-Length': String(end - start + 1),
+        },
       })
     }
     const body = Readable.toWeb(createReadStream(file.path)) as ReadableStream

@@ -66,6 +66,8 @@ export interface LibraryPort {
   revisions(recordingId: string): StoredRevision[]
   annotation(recordingId: string, revisionId: string): StoredAnnotation | null
   saveRevision(rev: NewRevision): StoredRevision
+  /** The latest typed sequence of a recording (typed in the app or imported), or null. */
+  typedSequence(recordingId: string): string | null
   /** Cached chroma of a recording for the app's pipeline, or null. */
   cachedChroma(recordingId: string): ChromaDto | null
   cacheChroma(recordingId: string, chroma: ChromaDto): void

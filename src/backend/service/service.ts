@@ -347,6 +347,7 @@ export class ChordWarpService extends Emitter<ApiEvents> {
           recording: this.#summary(rec),
           current: rec.currentRevisionId ? this.#annotation(rec, rec.currentRevisionId) : null,
           draft: this.drafts.read(rec.id),
+          typedSequence: this.#lib().typedSequence(rec.id),
         }
       },
 

@@ -121,6 +121,8 @@ export const RecordingDetail = z.strictObject({
   recording: RecordingSummary,
   current: Annotation.nullable(),
   draft: Draft.nullable(),
+  /** The latest chord sequence typed (or imported from a `.chords.txt`) for the recording. */
+  typedSequence: z.string().nullable(),
 })
 export type RecordingDetail = z.infer<typeof RecordingDetail>
 

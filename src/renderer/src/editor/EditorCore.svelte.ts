@@ -92,7 +92,12 @@ export class EditorCore extends Emitter<EditorCoreEvents> {
   }
 
   get view(): View {
-    return { duration: this.duration, pxPerSec: this.pxPerSec, scrollLeft: this.scrollLeft, width: this.width }
+    return {
+      duration: this.duration,
+      pxPerSec: this.pxPerSec,
+      scrollLeft: this.scrollLeft,
+      width: this.width,
+    }
   }
 
   /** Timeline x [px] of a time. */

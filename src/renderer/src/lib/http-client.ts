@@ -29,7 +29,10 @@ async function answer<T>(res: Response): Promise<T> {
   try {
     body = text ? JSON.parse(text) : null
   } catch {
-    throw apiErrorFrom({ code: 'internal', message: `the server answered ${res.status} with non-JSON: ${text.slice(0, 200)}` })
+    throw apiErrorFrom({
+      code: 'internal',
+      message: `the server answered ${res.status} with non-JSON: ${text.slice(0, 200)}`,
+    })
   }
   if (!res.ok) throw apiErrorFrom((body as { error?: unknown })?.error ?? { message: `HTTP ${res.status}` })
   return body as T
@@ -75,7 +78,8 @@ export function createHttpApi(base = ''): ChordWarpApi {
     on: (event: ApiEventName, listener: (...args: never[]) => void) => events.on(event, listener as never),
     audioUrl: (recordingId: string) => `${base}/api/audio/${encodeURIComponent(recordingId)}`,
   } as Partial<ChordWarpApi> & Record<string, unknown>
-  for (const name of API_METHOD_NAMES) (api as Record<string, unknown>)[name] = (input: unknown) => call(name, input)
+  for (const name of API_METHOD_NAMES)
+    (api as Record<string, unknown>)[name] = (input: unknown) => call(name, input)
   api.importUpload = async (input: MethodInput<'importUpload'>): Promise<MethodOutput<'importUpload'>> => {
     const res = await fetch(`${base}/api/upload?name=${encodeURIComponent(input.name)}`, {
       method: 'POST',

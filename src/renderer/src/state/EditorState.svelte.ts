@@ -132,8 +132,11 @@ export class EditorState {
       } else {
         this.segments = cur?.segments ?? []
         this.locks = cur?.locks ?? []
-        this.sequence = cur?.sequence ?? (cur ? labToSequence(cur.segments).join(' ') : '')
-        this.source = cur?.revision.source === 'imported' ? 'edited' : ((cur?.revision.source as EditorState['source']) ?? 'edited')
+        this.sequence = cur?.sequence ?? d.typedSequence ?? (cur ? labToSequence(cur.segments).join(' ') : '')
+        this.source =
+          cur?.revision.source === 'imported'
+            ? 'edited'
+            : ((cur?.revision.source as EditorState['source']) ?? 'edited')
         this.dirty = false
         this.draftRestoredAt = null
       }
@@ -151,7 +154,9 @@ export class EditorState {
     if (!id) return
     this.busy ??= 'chroma'
     try {
-      const dto = await this.#jobs.run<ChromaDto>('Computing chroma', () => this.#api.getChroma({ recordingId: id }))
+      const dto = await this.#jobs.run<ChromaDto>('Computing chroma', () =>
+        this.#api.getChroma({ recordingId: id }),
+      )
       if (id !== this.recordingId) return
       this.chroma = chromaView(dto)
       this.tuningCents = dto.tuningCents
@@ -187,8 +192,10 @@ export class EditorState {
     this.locks = s.locks
     this.warnings = s.warnings
     this.source = s.source
-    if (this.selected !== null && this.selected >= s.segments.length) this.selected = s.segments.length ? s.segments.length - 1 : null
-    if (this.focusedBoundary !== null && this.focusedBoundary >= s.segments.length - 1) this.focusedBoundary = null
+    if (this.selected !== null && this.selected >= s.segments.length)
+      this.selected = s.segments.length ? s.segments.length - 1 : null
+    if (this.focusedBoundary !== null && this.focusedBoundary >= s.segments.length - 1)
+      this.focusedBoundary = null
   }
 
   #counts(): void {
@@ -200,7 +207,8 @@ export class EditorState {
   #edit(apply: () => void): void {
     const before = this.#snapshot()
     apply()
-    if (before.segments === this.segments && before.locks === this.locks && before.warnings === this.warnings) return
+    if (before.segments === this.segments && before.locks === this.locks && before.warnings === this.warnings)
+      return
     this.#history.push(before)
     this.#counts()
     this.#changed()
@@ -287,7 +295,12 @@ export class EditorState {
   // ---- jobs ------------------------------------------------------------------------------
 
   get canAlign(): boolean {
-    return !!this.recording && this.parsed.errors.length === 0 && this.parsed.chords.length > 0 && this.busy !== 'align'
+    return (
+      !!this.recording &&
+      this.parsed.errors.length === 0 &&
+      this.parsed.chords.length > 0 &&
+      this.busy !== 'align'
+    )
   }
 
   async align(): Promise<void> {
@@ -299,7 +312,11 @@ export class EditorState {
     try {
       const n = this.parsed.chords.length
       const r = await this.#jobs.run<AlignResult>(`Aligning ${n} chord${n === 1 ? '' : 's'}`, () =>
-        this.#api.align({ recordingId: id, sequence: this.sequence, anchors: anchorsFromLocks(this.segments, locks) }),
+        this.#api.align({
+          recordingId: id,
+          sequence: this.sequence,
+          anchors: anchorsFromLocks(this.segments, locks),
+        }),
       )
       if (id !== this.recordingId) return
       this.#edit(() => {
@@ -322,7 +339,9 @@ export class EditorState {
     this.busy = 'recognize'
     this.error = null
     try {
-      const r = await this.#jobs.run<AlignResult>('Recognising chords', () => this.#api.recognize({ recordingId: id }))
+      const r = await this.#jobs.run<AlignResult>('Recognising chords', () =>
+        this.#api.recognize({ recordingId: id }),
+      )
       if (id !== this.recordingId) return
       this.#edit(() => {
         this.segments = r.segments

@@ -16,10 +16,7 @@ export interface ActiveJob {
   fraction: number | null
 }
 
-type Final =
-  | { type: 'done'; result: unknown }
-  | { type: 'failed'; error: ApiError }
-  | { type: 'cancelled' }
+type Final = { type: 'done'; result: unknown } | { type: 'failed'; error: ApiError } | { type: 'cancelled' }
 
 interface Waiter {
   resolve: (v: unknown) => void
@@ -36,11 +33,16 @@ export class JobClient {
   constructor(api: ChordWarpApi) {
     this.#api = api
     api.on('job-progress', (p) => {
-      this.active = this.active.map((j) => (j.jobId === p.jobId ? { ...j, stage: p.stage, fraction: p.fraction } : j))
+      this.active = this.active.map((j) =>
+        j.jobId === p.jobId ? { ...j, stage: p.stage, fraction: p.fraction } : j,
+      )
     })
     api.on('job-done', (d) => this.#settle(d.jobId, { type: 'done', result: d.result }))
     api.on('job-failed', (f) =>
-      this.#settle(f.jobId, { type: 'failed', error: new ApiError(f.error.code as ApiError['code'], f.error.message) }),
+      this.#settle(f.jobId, {
+        type: 'failed',
+        error: new ApiError(f.error.code as ApiError['code'], f.error.message),
+      }),
     )
     api.on('job-cancelled', (c) => this.#settle(c.jobId, { type: 'cancelled' }))
     api.on('connection', (c) => {
@@ -51,8 +53,13 @@ export class JobClient {
   /** Start a job with `start` and wait for its result. */
   async run<T>(label: string, start: () => Promise<JobRef>): Promise<T> {
     const ref = await start()
-    this.active = [...this.active, { jobId: ref.jobId, kind: ref.kind, label, stage: 'starting', fraction: null }]
-    const result = new Promise<unknown>((resolve, reject) => this.#waiters.set(ref.jobId, { resolve, reject }))
+    this.active = [
+      ...this.active,
+      { jobId: ref.jobId, kind: ref.kind, label, stage: 'starting', fraction: null },
+    ]
+    const result = new Promise<unknown>((resolve, reject) =>
+      this.#waiters.set(ref.jobId, { resolve, reject }),
+    )
     const early = this.#early.get(ref.jobId)
     if (early) {
       this.#early.delete(ref.jobId)
@@ -87,11 +94,17 @@ export class JobClient {
         else if (s.state === 'failed')
           this.#settle(jobId, {
             type: 'failed',
-            error: new ApiError((s.error?.code ?? 'internal') as ApiError['code'], s.error?.message ?? 'failed'),
+            error: new ApiError(
+              (s.error?.code ?? 'internal') as ApiError['code'],
+              s.error?.message ?? 'failed',
+            ),
           })
         else if (s.state === 'cancelled') this.#settle(jobId, { type: 'cancelled' })
       } catch (e) {
-        this.#settle(jobId, { type: 'failed', error: e instanceof ApiError ? e : new ApiError('internal', String(e)) })
+        this.#settle(jobId, {
+          type: 'failed',
+          error: e instanceof ApiError ? e : new ApiError('internal', String(e)),
+        })
       }
     }
   }

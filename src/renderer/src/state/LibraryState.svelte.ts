@@ -79,8 +79,9 @@ export class LibraryState {
     if (paths.length === 0) return null
     this.error = null
     try {
-      const r = await this.#jobs.run<ImportResult>(`Importing ${paths.length === 1 ? paths[0] : `${paths.length} items`}`, () =>
-        this.#api.importFiles({ paths }),
+      const r = await this.#jobs.run<ImportResult>(
+        `Importing ${paths.length === 1 ? paths[0] : `${paths.length} items`}`,
+        () => this.#api.importFiles({ paths }),
       )
       this.skipped = r.skipped
       await this.refresh()

@@ -13,7 +13,8 @@ export function canonicalLabel(text: string): { label: string } | { error: strin
 
 /** Harte label with ♯/♭ for display (`Bb:min7` → `B♭:min7`); the data keeps ASCII. */
 export function prettyLabel(label: string): string {
-  return label.replace(/^([A-G])(b+|#+)/, (_m, root: string, acc: string) =>
-    root + acc.replace(/b/g, '♭').replace(/#/g, '♯'),
+  return label.replace(
+    /^([A-G])(b+|#+)/,
+    (_m, root: string, acc: string) => root + acc.replace(/b/g, '♭').replace(/#/g, '♯'),
   )
 }

@@ -113,7 +113,8 @@ export class ChromagramPlugin implements EditorPlugin {
     ctx.putImageData(img, 0, 0)
     // faint lines between pitch-class rows
     ctx.fillStyle = 'rgba(255,255,255,0.35)'
-    for (let r = 1; r < 12; r++) ctx.fillRect(0, Math.round((r * h) / 12), w, Math.max(1, Math.round(ratio / 2)))
+    for (let r = 1; r < 12; r++)
+      ctx.fillRect(0, Math.round((r * h) / 12), w, Math.max(1, Math.round(ratio / 2)))
   }
 
   destroy(): void {

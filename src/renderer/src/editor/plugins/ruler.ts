@@ -7,7 +7,8 @@ const STEPS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600]
 export function formatClock(seconds: number, decimals = 0): string {
   const m = Math.floor(seconds / 60)
   const s = seconds - m * 60
-  const ss = decimals > 0 ? s.toFixed(decimals).padStart(3 + decimals, '0') : String(Math.floor(s)).padStart(2, '0')
+  const ss =
+    decimals > 0 ? s.toFixed(decimals).padStart(3 + decimals, '0') : String(Math.floor(s)).padStart(2, '0')
   return `${m}:${ss}`
 }
 

@@ -34,7 +34,12 @@ export class WaveformPlugin implements EditorPlugin {
   #subs: (() => void)[] = []
   #onError: (message: string) => void
 
-  constructor(container: HTMLElement, url: string, onError: (message: string) => void, options: Partial<WaveformOptions> = {}) {
+  constructor(
+    container: HTMLElement,
+    url: string,
+    onError: (message: string) => void,
+    options: Partial<WaveformOptions> = {},
+  ) {
     this.#container = container
     this.#url = url
     this.#onError = onError
@@ -65,7 +70,12 @@ export class WaveformPlugin implements EditorPlugin {
       const duration = ws.getDuration()
       if (!duration) return
       const wrapperWidth = ws.getWrapper().getBoundingClientRect().width
-      core.reportView({ duration, pxPerSec: wrapperWidth / duration, scrollLeft: ws.getScroll(), width: ws.getWidth() })
+      core.reportView({
+        duration,
+        pxPerSec: wrapperWidth / duration,
+        scrollLeft: ws.getScroll(),
+        width: ws.getWidth(),
+      })
     }
     this.#subs.push(
       ws.on('ready', (duration) => {
