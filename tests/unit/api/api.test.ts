@@ -143,9 +143,9 @@ describe('float32 base64', () => {
   })
 
   it('matches Node Buffer base64 of the little-endian bytes', () => {
-    const v = new Float32Array([1.5, -2.25, 3.1415927])
+    const v = new Float32Array([1.5, -2.25, Math.PI])
     const bytes = Buffer.alloc(12)
-    v.forEach((x, i) => bytes.writeFloatLE(x, i * 4))
+    for (let i = 0; i < v.length; i++) bytes.writeFloatLE(v[i]!, i * 4)
     expect(encodeFloat32(v)).toBe(bytes.toString('base64'))
   })
 })

@@ -75,7 +75,7 @@ describe('chordwarp serve', () => {
       body: '{}',
     })
     expect(yes.status).toBe(200)
-    expect((await yes.json()).transport).toBe('http')
+    expect(((await yes.json()) as { transport: string }).transport).toBe('http')
   })
 
   it('listens on the loopback address only', async () => {
@@ -95,7 +95,7 @@ describe('chordwarp serve', () => {
     })
     let err = ''
     r.stderr.on('data', (d) => (err += d))
-    const code = await new Promise((res) => r.on('exit', res))
+    const code = await new Promise<number | null>((res) => r.on('exit', res))
     expect(code).toBe(1)
     expect(err).toBe('chordwarp: --port must be an integer from 0 to 65535, got "abc"\n')
   })

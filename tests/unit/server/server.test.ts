@@ -41,8 +41,8 @@ function http(
   })
 }
 
-const auth = () => ({ Authorization: `Bearer ${server.token}` })
-const json = () => ({ ...auth(), 'Content-Type': 'application/json' })
+const auth = (): Record<string, string> => ({ Authorization: `Bearer ${server.token}` })
+const json = (): Record<string, string> => ({ ...auth(), 'Content-Type': 'application/json' })
 const call = (method: string, input: unknown, headers = json()) =>
   http(`/api/call/${method}`, { method: 'POST', headers, body: JSON.stringify(input) })
 
