@@ -59,9 +59,11 @@ export class RulerPlugin implements EditorPlugin {
     ctx.fillStyle = '#5b6475'
     ctx.font = '11px ui-sans-serif, system-ui, sans-serif'
     ctx.beginPath()
-    for (let t = Math.floor(t0 / minor) * minor; t <= t1 + 1e-9; t += minor) {
+    // integer tick counter: adding `minor` repeatedly drifts (3.9999… would read 0:03)
+    for (let k = Math.floor(t0 / minor); k * minor <= t1 + 1e-9; k++) {
+      const t = k * minor
       const x = Math.round(t * core.pxPerSec - core.scrollLeft) + 0.5
-      const major = Math.abs(t / step - Math.round(t / step)) < 1e-6
+      const major = k % 5 === 0
       ctx.moveTo(x, h)
       ctx.lineTo(x, major ? h - 9 : h - 4)
       if (major) ctx.fillText(formatClock(t, step < 1 ? 1 : 0), x + 3, h - 10)
