@@ -95,7 +95,9 @@ describe.skipIf(!!missing || !hasCorpus())('browser mode, as a person uses it', 
     await shot(page, '03-sequence-typed')
 
     await page.getByTestId('align').click()
-    await page.waitForSelector('[data-testid=segment][data-confidence]:not([data-confidence=""])', { timeout: 60_000 })
+    await page.waitForSelector('[data-testid=segment][data-confidence]:not([data-confidence=""])', {
+      timeout: 60_000,
+    })
     await page.waitForSelector('[data-testid=job]', { state: 'detached' })
     await shot(page, '04-aligned')
 
@@ -175,7 +177,7 @@ describe.skipIf(!!missing || !hasCorpus())('browser mode, as a person uses it', 
     await page.keyboard.press('m') // merge with the next chord
     const merged = await laneSegments(page)
     expect(merged.length).toBe(before.length - 1)
-    await page.waitForSelector('text=unsaved (draft kept)')
+    await page.waitForSelector('[data-testid=unsaved][data-draft=kept]')
     await page.reload()
     await page.getByTestId('library-item').filter({ hasText: item.id }).locator('.open').click()
     await page.waitForSelector('text=Restored your unsaved changes')

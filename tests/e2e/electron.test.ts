@@ -5,9 +5,9 @@
  * binary cannot be downloaded).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { createRequire } from 'node:module'
 import { _electron as electron } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../helpers/corpus'
@@ -21,12 +21,16 @@ function electronBinary(): { bin: string } | { reason: string } {
   }
   const pathTxt = join(dir, 'path.txt')
   if (!existsSync(pathTxt))
-    return { reason: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing; its postinstall needs the network)' }
+    return {
+      reason:
+        'the Electron binary was never downloaded (node_modules/electron/path.txt is missing; its postinstall needs the network)',
+    }
   const bin = join(dir, 'dist', readFileSync(pathTxt, 'utf8').trim())
   if (!existsSync(bin)) return { reason: `the Electron binary ${bin} is missing` }
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
     return { reason: 'there is no display (run under xvfb-run to include this test)' }
-  if (!existsSync(join(REPO_ROOT, 'out/main/index.js'))) return { reason: 'the app is not built: run "npm run build"' }
+  if (!existsSync(join(REPO_ROOT, 'out/main/index.js')))
+    return { reason: 'the app is not built: run "npm run build"' }
   return { bin }
 }
 

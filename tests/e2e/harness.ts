@@ -36,10 +36,14 @@ export interface Served {
 export async function serve(): Promise<Served> {
   const dir = mkdtempSync(join(tmpdir(), 'cw-e2e-'))
   const db = join(dir, 'library.db')
-  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'bin/chordwarp.js'), 'serve', '--port', '0', '--db', db], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, CHORDWARP_DB: db },
-  })
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(REPO_ROOT, 'bin/chordwarp.js'), 'serve', '--port', '0', '--db', db],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, CHORDWARP_DB: db },
+    },
+  )
   let out = ''
   child.stdout!.on('data', (d) => (out += d))
   child.stderr!.on('data', (d) => (out += d))
@@ -71,7 +75,10 @@ export async function serve(): Promise<Served> {
 }
 
 export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] })
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'],
+  })
 }
 
 /** Collect page errors and console errors so a test can assert there were none. */

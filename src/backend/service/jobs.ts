@@ -195,7 +195,16 @@ export class JobRunner extends Emitter<JobEvents> {
 
   async #slot(signal: AbortSignal): Promise<void> {
     while (this.#running >= this.options.maxWorkers) {
-      await new Promise<void>((resolve) => this.#waiting.push(resolve))
+      // wake on a free slot or on cancellation, whichever comes first
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          signal.removeEventListener('abort', wake)
+          this.#waiting = this.#waiting.filter((w) => w !== wake)
+          resolve()
+        }
+        this.#waiting.push(wake)
+        signal.addEventListener('abort', wake)
+      })
       if (signal.aborted) throw cancelledError()
     }
     this.#running++
@@ -203,7 +212,7 @@ export class JobRunner extends Emitter<JobEvents> {
 
   #release(): void {
     this.#running--
-    this.#waiting.shift()?.()
+    this.#waiting[0]?.()
   }
 
   async #inWorker<T>(rec: JobRecord, task: string, input: unknown, transfer?: ArrayBuffer[]): Promise<T> {

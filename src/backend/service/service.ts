@@ -32,6 +32,7 @@ import {
   formatChordsTxt,
   formatLab,
   labToSequence,
+  mergeRepeats,
   parseHarte,
   parseSequence,
 } from '../../core/chords'
@@ -379,11 +380,12 @@ export class ChordWarpService extends Emitter<ApiEvents> {
         const labels = parsed.chords.map((c) => c.label)
         if (labels.length === 0)
           throw new ApiError('bad-request', 'the chord sequence is empty: type the chords you hear')
-        const bad = anchors.find((a) => a.index > labels.length)
+        const tokens = mergeRepeats(parsed.chords).length
+        const bad = anchors.find((a) => a.token > tokens)
         if (bad)
           throw new ApiError(
             'bad-request',
-            `anchor index ${bad.index} is beyond the ${labels.length} chords typed`,
+            `a locked boundary at ${bad.time.toFixed(2)} s starts chord ${bad.token + 1}, but only ${tokens} chords are typed: unlock it or fix the sequence`,
           )
         return this.#start('align', async (ctx): Promise<AlignResult> => {
           const chroma = await this.#chroma(rec, ctx)

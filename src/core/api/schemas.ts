@@ -145,12 +145,15 @@ export const ChromaDto = z.strictObject({
 })
 export type ChromaDto = z.infer<typeof ChromaDto>
 
-/** A boundary the user locked: the chord at `index` of the typed sequence starts at `time`. */
+/**
+ * A boundary the user locked: chord `token` of the merged typed sequence (repeats expanded, adjacent
+ * equal chords merged) starts at `time`; `token` = number of chords locks the end of the last one.
+ */
 export const Anchor = z.strictObject({
   /** [seconds]. */
   time: Seconds,
-  /** 0-based index in the expanded typed sequence of the chord starting at `time`. */
-  index: z.number().int().nonnegative(),
+  /** 0-based index in the merged sequence of the chord starting at `time`. */
+  token: z.number().int().nonnegative(),
 })
 export type Anchor = z.infer<typeof Anchor>
 

@@ -38,7 +38,7 @@ describe('parseInput', () => {
       /^align: sequence: .*expected string/,
     )
     try {
-      parseInput('align', { recordingId: '3', sequence: 'C', anchors: [{ time: -1, index: 0 }] })
+      parseInput('align', { recordingId: '3', sequence: 'C', anchors: [{ time: -1, token: 0 }] })
       expect.unreachable()
     } catch (e) {
       expect(e).toBeInstanceOf(ApiError)

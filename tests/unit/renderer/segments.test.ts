@@ -88,9 +88,15 @@ describe('locks and anchors', () => {
     expect(locks).toEqual([1.5, 4])
     expect(toggleLock(locks, 4.0000001)).toEqual([1.5])
     expect(anchorsFromLocks(segs, locks)).toEqual([
-      { time: 1.5, index: 0 },
-      { time: 4, index: 1 },
+      { time: 1.5, token: 0 },
+      { time: 4, token: 1 },
     ])
+    // a trailing N: its start locks the end of the last chord (token = chord count)
+    const withTail = [...segs.slice(0, 3), { start: 6, end: 9, label: 'N' }]
+    expect(anchorsFromLocks(withTail, [6])).toEqual([{ time: 6, token: 2 }])
+    // equal neighbours (after a split) are one token
+    const split = splitAt(segs, 1, 2.5)
+    expect(anchorsFromLocks(split, [4])).toEqual([{ time: 4, token: 1 }])
     const merged = mergeWithNext(segs, 1)
     expect(liveLocks(merged, locks)).toEqual([1.5])
   })

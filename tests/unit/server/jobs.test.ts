@@ -107,6 +107,16 @@ describe('JobRunner', () => {
     expect(await until(runner, b.jobId)).toBe('done')
   })
 
+  it('cancels a job still waiting for a worker slot', async () => {
+    runner = new JobRunner({ workerUrl, maxWorkers: 1 })
+    const a = runner.start('chroma', (ctx) => ctx.inWorker('hang', {}))
+    const b = runner.start('chroma', (ctx) => ctx.inWorker('count', { n: 1 }))
+    await new Promise((r) => setTimeout(r, 100))
+    runner.cancel(b.jobId)
+    expect(await until(runner, b.jobId)).toBe('cancelled')
+    expect(runner.status(a.jobId).state).toBe('running')
+  })
+
   it('says not-found for unknown jobs and unavailable without a worker script', async () => {
     runner = new JobRunner({ workerUrl: null })
     expect(() => runner.status('job-x')).toThrowError(ApiError)

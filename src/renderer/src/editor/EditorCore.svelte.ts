@@ -6,7 +6,7 @@
  * what is asked. No panel imports another. All times are [seconds]; x positions are CSS px of the
  * timeline (0 = start of the recording), screen x = timeline x − scrollLeft.
  */
-import { Emitter } from '../../../core/api'
+import { Emitter } from '../../../core/api/client'
 
 /** The time-axis view. */
 export interface View {

@@ -1,5 +1,5 @@
 /** ChordWarpApi over the Electron preload bridge: unwraps `{ok, value}` envelopes into values or ApiErrors. */
-import { API_METHOD_NAMES, apiErrorFrom, type ChordWarpApi } from '../../../core/api'
+import { API_METHOD_NAMES, apiErrorFrom, type ChordWarpApi } from '../../../core/api/client'
 import type { ChordWarpBridge, IpcEnvelope } from '../../../preload/bridge'
 
 export function createElectronApi(bridge: ChordWarpBridge): ChordWarpApi {

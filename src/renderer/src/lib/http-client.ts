@@ -15,7 +15,7 @@ import {
   type MethodName,
   type MethodOutput,
   type RecordingSummary,
-} from '../../../core/api'
+} from '../../../core/api/client'
 
 class Events extends Emitter<ApiEvents> {
   fire<E extends ApiEventName>(event: E, ...args: ApiEvents[E]): void {

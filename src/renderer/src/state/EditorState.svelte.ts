@@ -13,7 +13,7 @@ import {
   type RecordingSummary,
   type RevisionInfo,
   type SegmentDto,
-} from '../../../core/api'
+} from '../../../core/api/client'
 import { labToSequence, parseSequence } from '../../../core/chords'
 import type { ChromaView } from '../editor/EditorCore.svelte'
 import { downloadText } from './download'

@@ -4,7 +4,7 @@
  * answer are buffered; after a reconnection every waiting job is polled with getJob, so a lost
  * event never leaves the UI waiting.
  */
-import { ApiError, type ChordWarpApi, type JobKind, type JobRef } from '../../../core/api'
+import { ApiError, type ChordWarpApi, type JobKind, type JobRef } from '../../../core/api/client'
 
 export interface ActiveJob {
   jobId: string

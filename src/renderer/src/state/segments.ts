@@ -116,17 +116,26 @@ export function isLocked(locks: readonly number[], t: number): boolean {
 }
 
 /**
- * Locked boundaries as alignment anchors: the chord at `index` of the typed sequence starts at
- * `time`, where index counts the non-N segments before the boundary (N segments are silence the
- * aligner adds; they are not in the typed sequence).
+ * Locked boundaries as alignment anchors: chord `token` of the merged sequence starts at `time`,
+ * where token counts the chords before the boundary — non-N segments, adjacent equal labels counted
+ * once (N segments are silence the aligner adds; they are not typed). A lock at the start of a
+ * trailing N gives token = number of chords: the end of the last chord.
  */
 export function anchorsFromLocks(segs: readonly SegmentDto[], locks: readonly number[]): Anchor[] {
   const out: Anchor[] = []
   for (const t of liveLocks(segs, locks)) {
     const k = segmentAt(segs, t + SAME_TIME / 2)
-    let index = 0
-    for (let i = 0; i < k; i++) if (segs[i]!.label !== 'N') index++
-    out.push({ time: t, index })
+    let token = 0
+    let prev: string | null = null
+    for (let i = 0; i < k; i++) {
+      const l = segs[i]!.label
+      if (l === 'N') continue
+      if (l !== prev) token++
+      prev = l
+    }
+    // the chord starting here continues the previous one (a split): it is not a new token
+    if (segs[k] && segs[k]!.label === prev) token--
+    out.push({ time: t, token })
   }
   return out
 }
