@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron'
 import { type ChordWarpService, createAppService, toErrorDto } from '../backend/service'
-import { defaultDbPath } from '../backend/service/paths'
+import { defaultDbPath, nativeBindingFor } from '../backend/store'
 import { API_EVENT_NAMES, API_METHOD_NAMES, IPC_EVENT_CHANNEL, ipcChannel } from '../core/api'
 import { serveMedia } from './media'
 import { buildMenu } from './menu'
@@ -89,8 +89,7 @@ async function main(): Promise<void> {
     dbPath: defaultDbPath(),
     transport: 'electron',
     workerUrl: pathToFileURL(join(__dirname, '../node/backend_service_tasks.worker.js')),
-    nativeBinding:
-      process.env.CHORDWARP_SQLITE_BINDING ?? join(__dirname, '../electron-native/better_sqlite3.node'),
+    nativeBinding: process.env.CHORDWARP_SQLITE_BINDING ?? nativeBindingFor(app.getAppPath()),
     openDialog: async (mode) => {
       const r = await dialog.showOpenDialog(win!, {
         title: mode === 'folder' ? 'Import a folder of recordings' : 'Open audio',

@@ -11,12 +11,12 @@ import type {
   StoredRecording,
   StoredRevision,
 } from '../../src/backend/service/ports'
-import type { ChromaDto } from '../../src/core/api'
+import type { Chroma } from '../../src/core/features'
 
 export class FakeLibrary implements LibraryPort {
   recordings = new Map<string, StoredRecording>()
   annotations = new Map<string, StoredAnnotation>()
-  chroma = new Map<string, ChromaDto>()
+  chroma = new Map<string, Chroma>()
   #next = 1
 
   list(query?: string): StoredRecording[] {
@@ -83,7 +83,7 @@ export class FakeLibrary implements LibraryPort {
   cachedChroma(id: string) {
     return this.chroma.get(id) ?? null
   }
-  cacheChroma(id: string, c: ChromaDto) {
+  cacheChroma(id: string, c: Chroma) {
     this.chroma.set(id, c)
   }
   typedSequence() {

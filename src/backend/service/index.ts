@@ -10,5 +10,6 @@ export type {
 } from './ports'
 export type { AudioSource, ServiceOptions } from './service'
 export { AUDIO_EXTENSIONS, ChordWarpService, safeFileName, VERSION } from './service'
+export { StoreLibrary } from './store-library'
 export type { AppServiceOptions } from './wiring'
-export { createAppService, TASKS_AVAILABLE } from './wiring'
+export { APP_CHROMA_OPTIONS, createAppService, TASKS_AVAILABLE } from './wiring'

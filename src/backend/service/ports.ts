@@ -3,7 +3,8 @@
  * its room's module in `wiring.ts`; a port that is null means the capability is not in this build,
  * and the methods that need it answer `unavailable` with the reason (never a fake result).
  */
-import type { AlignWarning, Anchor, ChromaDto, RevisionSource, SegmentDto } from '../../core/api'
+import type { AlignWarning, Anchor, RevisionSource, SegmentDto } from '../../core/api'
+import type { Chroma } from '../../core/features'
 
 /** A recording as the store keeps it. */
 export interface StoredRecording {
@@ -69,8 +70,8 @@ export interface LibraryPort {
   /** The latest typed sequence of a recording (typed in the app or imported), or null. */
   typedSequence(recordingId: string): string | null
   /** Cached chroma of a recording for the app's pipeline, or null. */
-  cachedChroma(recordingId: string): ChromaDto | null
-  cacheChroma(recordingId: string, chroma: ChromaDto): void
+  cachedChroma(recordingId: string): Chroma | null
+  cacheChroma(recordingId: string, chroma: Chroma): void
   close(): void
 }
 
@@ -83,7 +84,7 @@ export interface TaskAvailability {
 
 /** Input of the worker's align task. */
 export interface AlignTaskInput {
-  chroma: ChromaDto
+  chroma: Chroma
   /** Expanded Harte labels of the typed sequence, in order. */
   labels: string[]
   anchors: Anchor[]

@@ -16,6 +16,7 @@ import {
   type ChromaDto,
   Emitter,
   type ExportedFile,
+  encodeFloat32,
   type JobKind,
   type MethodName,
   type MethodOutput,
@@ -36,6 +37,7 @@ import {
   parseHarte,
   parseSequence,
 } from '../../core/chords'
+import type { Chroma } from '../../core/features'
 import { DraftStore } from './drafts'
 import { JobRunner, type JobRunnerOptions } from './jobs'
 import type {
@@ -281,12 +283,12 @@ export class ChordWarpService extends Emitter<ApiEvents> {
       inWorker: <T>(t: string, i: unknown) => Promise<T>
       progress: (s: string, f: number | null) => void
     },
-  ): Promise<ChromaDto> {
+  ): Promise<Chroma> {
     const cached = this.#lib().cachedChroma(rec.id)
     if (cached) return cached
     this.#need('chroma')
     ctx.progress('decoding', null)
-    const chroma = await ctx.inWorker<ChromaDto>('chroma', { path: rec.path })
+    const chroma = await ctx.inWorker<Chroma>('chroma', { path: rec.path })
     this.#lib().cacheChroma(rec.id, chroma)
     return chroma
   }
@@ -355,7 +357,7 @@ export class ChordWarpService extends Emitter<ApiEvents> {
       getChroma: async ({ recordingId }) => {
         const rec = this.#recording(recordingId)
         if (!this.#lib().cachedChroma(rec.id)) this.#need('chroma')
-        return this.#start('chroma', (ctx) => this.#chroma(rec, ctx))
+        return this.#start('chroma', async (ctx) => chromaDto(await this.#chroma(rec, ctx)))
       },
 
       parseSequence: async ({ text }) => {
@@ -487,6 +489,19 @@ export class ChordWarpService extends Emitter<ApiEvents> {
         return { paths }
       },
     }
+  }
+}
+
+/** Chroma on the wire: base64 float32 arrays with their rates. */
+export function chromaDto(c: Chroma): ChromaDto {
+  return {
+    frames: c.frames,
+    frameRate: c.frameRate,
+    hopSize: c.hopSize,
+    sampleRate: c.sampleRate,
+    tuningCents: c.tuningCents,
+    data: encodeFloat32(c.data),
+    bass: c.bass ? encodeFloat32(c.bass) : null,
   }
 }
 

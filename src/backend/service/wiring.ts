@@ -3,11 +3,12 @@
  * not landed is reported as missing with the reason (getInfo → `missing`), and its methods answer
  * `unavailable`; nothing is faked.
  */
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
 import type { ServerInfo } from '../../core/api'
-import type { LibraryPort, TaskAvailability } from './ports'
+import { resolveChromaOptions } from '../../core/features'
+import { openStore } from '../store'
+import type { TaskAvailability } from './ports'
 import { ChordWarpService, type ServiceOptions } from './service'
+import { StoreLibrary } from './store-library'
 
 export interface AppServiceOptions {
   /** The library database file [path]. */
@@ -25,21 +26,22 @@ export interface AppServiceOptions {
 export const TASKS_AVAILABLE: TaskAvailability = { chroma: false, align: false, recognize: false }
 
 const MISSING: Record<string, string> = {
-  store: 'the library store (src/backend/store) is not in this build yet',
-  chroma: 'chroma features (src/backend/features) are not in this build yet',
+  chroma: 'chroma of audio files (src/backend/features) is not in this build yet',
   align: 'alignment (src/core/align) is not in this build yet',
   recognize: 'recognition (src/core/align) is not in this build yet',
 }
 
+/** The chroma the app computes, caches and aligns on: the `align` pipeline with its defaults. */
+export const APP_CHROMA_OPTIONS = resolveChromaOptions({ pipeline: 'align' })
+
 /** Open the library and build the service the transports (Electron main, HTTP server) share. */
 export async function createAppService(opts: AppServiceOptions): Promise<ChordWarpService> {
-  mkdirSync(dirname(opts.dbPath), { recursive: true })
-  const library: LibraryPort | null = null
+  const store = openStore(opts.dbPath, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {})
+  const library = new StoreLibrary(store, { ...APP_CHROMA_OPTIONS })
   const missing: Record<string, string> = {}
-  if (!library) missing.store = MISSING.store!
   for (const k of ['chroma', 'align', 'recognize'] as const) if (!TASKS_AVAILABLE[k]) missing[k] = MISSING[k]!
   return new ChordWarpService({
-    dbPath: opts.dbPath,
+    dbPath: store.path,
     library,
     tasks: TASKS_AVAILABLE,
     missing,
