@@ -1,0 +1,107 @@
+/** The service over the real SQLite store (StoreLibrary): imports, revisions, typed sequences, removal. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ChordWarpService } from '../../../src/backend/service'
+import { createAppService } from '../../../src/backend/service'
+import type { ImportResult, JobRef, RecordingDetail, RevisionInfo } from '../../../src/core/api'
+import { corpusPath, hasCorpus } from '../../helpers/corpus'
+
+let dir: string
+let service: ChordWarpService
+
+async function job<T>(ref: JobRef): Promise<T> {
+  for (;;) {
+    const s = (await service.invoke('getJob', { jobId: ref.jobId })) as {
+      state: string
+      result?: T
+      error: unknown
+    }
+    if (s.state === 'done') return s.result as T
+    if (s.state !== 'running') throw new Error(`job ${s.state}: ${JSON.stringify(s.error)}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cw-svc-'))
+  service = await createAppService({ dbPath: join(dir, 'lib.db'), transport: 'direct', workerUrl: null })
+})
+
+afterEach(async () => {
+  await service.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe.skipIf(!hasCorpus())('service over the store', () => {
+  it('imports a recording with its .lab and .chords.txt, and opens it with both', async () => {
+    const r = await job<ImportResult>(
+      (await service.invoke('importFiles', { paths: [corpusPath('synth/synth06.wav')] })) as JobRef,
+    )
+    expect(r.skipped).toEqual([])
+    expect(r.imported).toHaveLength(1)
+    const rec = r.imported[0]!
+    expect(rec).toMatchObject({ title: 'synth06', status: 'aligned', hasDraft: false, missing: false })
+    expect(rec.duration).toBeCloseTo(25.790658, 3)
+    const d = (await service.invoke('openRecording', { recordingId: rec.id })) as RecordingDetail
+    expect(d.current?.revision.source).toBe('imported')
+    expect(d.current?.segments.length).toBe(rec.segmentCount)
+    expect(d.typedSequence).toMatch(/^[A-G]/)
+  })
+
+  it('saves revisions on top of each other, refuses a stale parent, marks reviewed, removes', async () => {
+    const up = (await service.invoke('importUpload', {
+      name: 'take 1.wav',
+      bytes: new Uint8Array(readFileSync(corpusPath('synth/synth01.wav'))),
+    })) as { id: string; status: string; path: string }
+    expect(up.status).toBe('none')
+    expect(up.path).toBe(join(service.mediaDir, 'take 1.wav'))
+    const segs = [
+      { start: 0, end: 2, label: 'N' },
+      { start: 2, end: 10, label: 'C:maj7', confidence: 0.9 },
+      { start: 10, end: 22.7, label: 'A:min/b3', confidence: 0.6 },
+    ]
+    const save = (parentId: string | null, reviewed: boolean) =>
+      service.invoke('saveAnnotation', {
+        recordingId: up.id,
+        segments: segs,
+        sequence: 'Cmaj7 Am/C',
+        source: 'aligned',
+        reviewed,
+        parentId,
+      })
+    const a = (await save(null, false)) as RevisionInfo
+    await expect(save(null, false)).rejects.toThrow(/saved elsewhere/)
+    const b = (await save(a.id, true)) as RevisionInfo
+    expect(b).toMatchObject({ parentId: a.id, reviewed: true, current: true, segmentCount: 3 })
+    const revs = (await service.invoke('listRevisions', { recordingId: up.id })) as RevisionInfo[]
+    expect(revs.map((r) => [r.id, r.current])).toEqual([
+      [b.id, true],
+      [a.id, false],
+    ])
+    const d = (await service.invoke('openRecording', { recordingId: up.id })) as RecordingDetail
+    expect(d.recording.status).toBe('reviewed')
+    expect(d.current?.sequence).toBe('Cmaj7 Am/C')
+    expect(d.current?.segments[2]).toEqual({
+      start: 10,
+      end: 22.7,
+      label: 'A:min/b3',
+      confidence: expect.closeTo(0.6, 6),
+    })
+    expect(d.typedSequence).toBe('Cmaj7 Am/C')
+    expect(await service.invoke('removeRecording', { recordingId: up.id })).toEqual({ removed: true })
+    await expect(service.invoke('openRecording', { recordingId: up.id })).rejects.toThrow(/no recording/)
+    expect(await service.invoke('removeRecording', { recordingId: up.id })).toEqual({ removed: false })
+  })
+
+  it('says clearly what is not in this build', async () => {
+    const info = (await service.invoke('getInfo', {})) as {
+      features: Record<string, boolean>
+      missing: Record<string, string>
+    }
+    expect(info.features.store).toBe(true)
+    for (const k of ['chroma', 'align', 'recognize'])
+      if (!info.features[k]) expect(info.missing[k], k).toMatch(/not in this build/)
+  })
+})
