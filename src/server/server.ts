@@ -16,7 +16,7 @@ import { timingSafeEqual } from 'node:crypto'
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, normalize, sep } from 'node:path'
+import { extname, join, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import { toErrorDto } from '../backend/service/jobs'
@@ -368,8 +368,9 @@ function serveStatic(req: IncomingMessage, res: ServerResponse, root: string, pa
     throw new HttpError(400, 'malformed path')
   }
   if (rel.endsWith('/')) rel += 'index.html'
-  const file = normalize(join(root, rel))
-  if (!file.startsWith(normalize(root) + sep)) throw new HttpError(404, 'not found', 'not-found')
+  const base = resolve(root)
+  const file = resolve(join(base, rel))
+  if (!file.startsWith(base + sep)) throw new HttpError(404, 'not found', 'not-found')
   if (!existsSync(file) || !statSync(file).isFile()) {
     if (!existsSync(join(root, 'index.html')))
       throw new HttpError(

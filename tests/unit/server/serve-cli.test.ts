@@ -1,6 +1,6 @@
 /** `chordwarp serve` as a user starts it: prints the URL, binds 127.0.0.1 only, stops on SIGTERM. */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -76,6 +76,20 @@ describe('chordwarp serve', () => {
     })
     expect(yes.status).toBe(200)
     expect(((await yes.json()) as { transport: string }).transport).toBe('http')
+  })
+
+  it('serves the renderer build at / (the page the printed URL opens)', async () => {
+    const res = await fetch(`http://127.0.0.1:${url.port}/`, {
+      headers: { Authorization: `Bearer ${url.searchParams.get('token')}` },
+    })
+    if (!existsSync(join(REPO_ROOT, 'out/renderer/index.html'))) {
+      expect(res.status).toBe(503)
+      expect(await res.text()).toMatch(/npm run build/)
+      return
+    }
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect(await res.text()).toContain('<div id="app"></div>')
   })
 
   it('listens on the loopback address only', async () => {

@@ -1,4 +1,7 @@
-/** Colours of alignment confidence: red (doubtful) → amber (check) → green (confident); blue = edited by hand. */
+/**
+ * Colours of alignment confidence: red (doubtful) → amber (check) → green (confident); blue = no score
+ * (moved or relabelled by hand, or imported from a file).
+ */
 
 const STOPS: [number, [number, number, number]][] = [
   [0, [217, 83, 79]],
@@ -24,6 +27,6 @@ export function confColor(c: number | null | undefined): string {
 
 /** Words for a confidence, matching the colour bands. */
 export function confWord(c: number | null | undefined): string {
-  if (c === null || c === undefined) return 'edited'
+  if (c === null || c === undefined) return 'no score'
   return c >= 0.8 ? 'confident' : c >= 0.55 ? 'check' : 'doubtful'
 }
