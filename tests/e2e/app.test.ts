@@ -95,10 +95,8 @@ describe.skipIf(!!missing || !hasCorpus())('browser mode, as a person uses it', 
     await shot(page, '03-sequence-typed')
 
     await page.getByTestId('align').click()
-    await page.waitForSelector('[data-testid=segment][data-confidence]:not([data-confidence=""])', {
-      timeout: 60_000,
-    })
-    await page.waitForSelector('[data-testid=job]', { state: 'detached' })
+    await page.waitForSelector('[data-testid=editor][data-busy=""]', { timeout: 60_000 })
+    await page.waitForSelector('[data-testid=segment][data-confidence]:not([data-confidence=""])')
     await shot(page, '04-aligned')
 
     const ref = parseLab(readFileSync(corpusPath(item.lab), 'utf8')).segments
@@ -135,10 +133,28 @@ describe.skipIf(!!missing || !hasCorpus())('browser mode, as a person uses it', 
     await shot(page, '06-undone')
   })
 
+  it('keeps a locked boundary where the user put it when aligning again', async () => {
+    const handle = page.locator('[data-testid=boundary]').nth(3)
+    const box = (await handle.boundingBox())!
+    await page.mouse.move(box.x + box.width / 2, box.y + 10)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width / 2 - 30, box.y + 10, { steps: 6 })
+    await page.mouse.up()
+    const placed = Number(await handle.getAttribute('data-time'))
+    await page.keyboard.press('l')
+    expect(await handle.getAttribute('data-locked')).toBe('true')
+    await page.getByTestId('align').click()
+    await page.waitForSelector('[data-testid=editor][data-busy=""]', { timeout: 60_000 })
+    const locked = page.locator('[data-testid=boundary][data-locked=true]')
+    expect(await locked.count()).toBe(1)
+    expect(Number(await locked.getAttribute('data-time'))).toBeCloseTo(placed, 6)
+    await shot(page, '07-locked-realigned')
+  })
+
   it('saves a revision and exports the .lab it shows', async () => {
     await page.getByTestId('save-annotation').click()
     await page.waitForSelector('[data-testid=revision][data-current=true]')
-    await shot(page, '07-saved')
+    await shot(page, '08-saved')
 
     const download = page.waitForEvent('download')
     await page.getByTestId('export-lab').click()
@@ -161,13 +177,13 @@ describe.skipIf(!!missing || !hasCorpus())('browser mode, as a person uses it', 
     const row = page.getByTestId('library-item').filter({ hasText: item.id })
     await row.waitFor()
     expect(await row.getAttribute('data-status')).toBe('aligned')
-    await shot(page, '08-library-with-item')
+    await shot(page, '09-library-with-item')
     await page.reload()
     await row.locator('.open').click()
     await page.waitForSelector(`[data-testid=revision][data-id="${revId}"][data-current=true]`)
     await page.waitForSelector('[data-testid=segment]')
     expect(await laneSegments(page)).toEqual(saved)
-    await shot(page, '09-reopened')
+    await shot(page, '10-reopened')
   })
 
   it('keeps unsaved edits as a draft across a reload', async () => {
@@ -182,7 +198,7 @@ describe.skipIf(!!missing || !hasCorpus())('browser mode, as a person uses it', 
     await page.getByTestId('library-item').filter({ hasText: item.id }).locator('.open').click()
     await page.waitForSelector('text=Restored your unsaved changes')
     expect(await laneSegments(page)).toEqual(merged)
-    await shot(page, '10-draft-restored')
+    await shot(page, '11-draft-restored')
     expect(errors).toEqual([])
   })
 })
