@@ -39,7 +39,7 @@ import {
 } from '../../core/chords'
 import type { Chroma } from '../../core/features'
 import { DraftStore } from './drafts'
-import { JobRunner, type JobRunnerOptions } from './jobs'
+import { type JobContext, JobRunner, type JobRunnerOptions } from './jobs'
 import type {
   AlignTaskInput,
   AlignTaskOutput,
@@ -89,6 +89,8 @@ export interface ServiceOptions {
   tasks: TaskAvailability
   /** Why a capability is missing, one line each (shown by the UI). */
   missing?: Record<string, string>
+  /** Options of the chroma the app computes and caches (the wiring passes the `align` pipeline). */
+  chromaOptions?: Record<string, unknown>
   /** Options of the job runner (worker script etc.). */
   jobs?: Partial<JobRunnerOptions>
   /** The transport that serves this service (reported by getInfo). */
@@ -120,6 +122,7 @@ export class ChordWarpService extends Emitter<ApiEvents> {
   readonly #library: LibraryPort | null
   readonly #opts: ServiceOptions
   readonly #dialogPaths = new Set<string>()
+  readonly #chromaInFlight = new Map<string, Promise<Chroma>>()
   readonly handlers: Handlers
 
   constructor(opts: ServiceOptions) {
@@ -276,21 +279,38 @@ export class ChordWarpService extends Emitter<ApiEvents> {
       )
   }
 
-  /** Chroma of a recording from the cache, else computed in a worker and cached. */
-  async #chroma(
-    rec: StoredRecording,
-    ctx: {
-      inWorker: <T>(t: string, i: unknown) => Promise<T>
-      progress: (s: string, f: number | null) => void
-    },
-  ): Promise<Chroma> {
+  /**
+   * Chroma of a recording from the cache, else computed in a worker and cached. A job that needs the
+   * chroma while another job computes it waits for that one (no second decode); if the other job is
+   * cancelled, this one computes it itself.
+   */
+  async #chroma(rec: StoredRecording, ctx: JobContext): Promise<Chroma> {
     const cached = this.#lib().cachedChroma(rec.id)
     if (cached) return cached
     this.#need('chroma')
+    const pending = this.#chromaInFlight.get(rec.id)
+    if (pending) {
+      ctx.progress('waiting for the chroma', null)
+      try {
+        return await untilAborted(pending, ctx.signal)
+      } catch (e) {
+        ctx.throwIfCancelled()
+        if (!(e instanceof ApiError && e.code === 'cancelled')) throw e
+      }
+    }
     ctx.progress('decoding', null)
-    const chroma = await ctx.inWorker<Chroma>('chroma', { path: rec.path })
-    this.#lib().cacheChroma(rec.id, chroma)
-    return chroma
+    const p = ctx
+      .inWorker<Chroma>('chroma', { path: rec.path, options: this.#opts.chromaOptions ?? {} })
+      .then((c) => {
+        this.#lib().cacheChroma(rec.id, c)
+        return c
+      })
+    this.#chromaInFlight.set(rec.id, p)
+    try {
+      return await p
+    } finally {
+      if (this.#chromaInFlight.get(rec.id) === p) this.#chromaInFlight.delete(rec.id)
+    }
   }
 
   #start(kind: JobKind, fn: Parameters<JobRunner['start']>[1]) {
@@ -490,6 +510,25 @@ export class ChordWarpService extends Emitter<ApiEvents> {
       },
     }
   }
+}
+
+/** `p`, or a rejection with the cancellation error as soon as `signal` aborts. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new ApiError('cancelled', 'the job was cancelled'))
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ApiError('cancelled', 'the job was cancelled'))
+    signal.addEventListener('abort', onAbort, { once: true })
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(v)
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(e)
+      },
+    )
+  })
 }
 
 /** Chroma on the wire: base64 float32 arrays with their rates. */

@@ -45,6 +45,7 @@ export async function createAppService(opts: AppServiceOptions): Promise<ChordWa
     library,
     tasks: TASKS_AVAILABLE,
     missing,
+    chromaOptions: { ...APP_CHROMA_OPTIONS },
     jobs: { workerUrl: opts.workerUrl },
     transport: opts.transport,
     openDialog: opts.openDialog,
