@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { SegmentDto } from '../../../src/core/api'
+import { encodeFloat32, type SegmentDto } from '../../../src/core/api/client'
+import { chromaView } from '../../../src/renderer/src/state/chroma'
 import { History } from '../../../src/renderer/src/state/history'
 import { canonicalLabel, prettyLabel } from '../../../src/renderer/src/state/labels'
 import {
@@ -136,5 +137,29 @@ describe('labels typed into the lane', () => {
     expect('error' in canonicalLabel('')).toBe(true)
     expect(prettyLabel('Bb:min7')).toBe('B♭:min7')
     expect(prettyLabel('F#:maj/3')).toBe('F♯:maj/3')
+  })
+})
+
+describe('chromagram display values', () => {
+  it('stretch each frame to [0, 1] and leave flat (silent) frames blank', () => {
+    const raw = new Float32Array(3 * 12)
+    raw.fill(1 / Math.sqrt(12), 0, 12) // silence after l2 normalisation: uniform
+    for (let p = 0; p < 12; p++) raw[12 + p] = p === 0 ? 0.9 : p === 7 ? 0.5 : 0.1
+    raw.fill(0, 24, 36) // digital zero
+    const v = chromaView({
+      frames: 3,
+      frameRate: 10,
+      hopSize: 2205,
+      sampleRate: 22050,
+      tuningCents: 0,
+      data: encodeFloat32(raw),
+      bass: null,
+    })
+    expect([...v.data.slice(0, 12)]).toEqual(new Array(12).fill(0))
+    expect(v.data[12]).toBe(1)
+    expect(v.data[19]).toBeCloseTo(0.5, 6)
+    expect(v.data[13]).toBe(0)
+    expect([...v.data.slice(24)]).toEqual(new Array(12).fill(0))
+    expect(v.frameRate).toBe(10)
   })
 })

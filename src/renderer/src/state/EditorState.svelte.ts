@@ -9,13 +9,13 @@ import {
   ApiError,
   type ChordWarpApi,
   type ChromaDto,
-  decodeFloat32,
   type RecordingSummary,
   type RevisionInfo,
   type SegmentDto,
 } from '../../../core/api/client'
 import { labToSequence, parseSequence } from '../../../core/chords'
 import type { ChromaView } from '../editor/EditorCore.svelte'
+import { chromaView } from './chroma'
 import { downloadText } from './download'
 import { History } from './history'
 import type { JobClient } from './JobClient.svelte'
@@ -88,6 +88,8 @@ export class EditorState {
   #draftTimer: ReturnType<typeof setTimeout> | null = null
   #draftWrite: Promise<void> = Promise.resolve()
   #openToken = 0
+  /** Recording whose chroma is loaded or loading. */
+  #chromaFor: string | null = null
 
   constructor(api: ChordWarpApi, jobs: JobClient, options: Partial<EditorStateOptions> = {}) {
     this.#api = api
@@ -117,6 +119,7 @@ export class EditorState {
       this.relabeling = null
       this.warnings = []
       this.chroma = null
+      this.#chromaFor = null
       this.tuningCents = null
       const cur = d.current
       this.baseRevisionId = cur?.revision.id ?? null
@@ -151,7 +154,8 @@ export class EditorState {
   /** Compute (or fetch the cached) chroma of the open recording for the chromagram. */
   async loadChroma(): Promise<void> {
     const id = this.recordingId
-    if (!id) return
+    if (!id || this.#chromaFor === id) return
+    this.#chromaFor = id
     this.busy ??= 'chroma'
     try {
       const dto = await this.#jobs.run<ChromaDto>('Computing chroma', () =>
@@ -161,6 +165,7 @@ export class EditorState {
       this.chroma = chromaView(dto)
       this.tuningCents = dto.tuningCents
     } catch (e) {
+      if (this.#chromaFor === id) this.#chromaFor = null
       if (!(e instanceof ApiError && e.code === 'cancelled')) this.error = `chromagram: ${message(e)}`
     } finally {
       if (this.busy === 'chroma') this.busy = null
@@ -178,6 +183,7 @@ export class EditorState {
     this.recording = null
     this.segments = []
     this.chroma = null
+    this.#chromaFor = null
     return done
   }
 
@@ -476,16 +482,4 @@ export class EditorState {
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
-}
-
-/** Chroma for display: each frame scaled to a maximum of 1 (silence stays 0). */
-export function chromaView(dto: ChromaDto): ChromaView {
-  const raw = decodeFloat32(dto.data)
-  const data = new Float32Array(raw.length)
-  for (let f = 0; f < dto.frames; f++) {
-    let max = 0
-    for (let p = 0; p < 12; p++) max = Math.max(max, raw[f * 12 + p]!)
-    if (max > 1e-9) for (let p = 0; p < 12; p++) data[f * 12 + p] = raw[f * 12 + p]! / max
-  }
-  return { data, frames: dto.frames, frameRate: dto.frameRate }
 }
