@@ -66,7 +66,7 @@ export class RulerPlugin implements EditorPlugin {
       const major = k % 5 === 0
       ctx.moveTo(x, h)
       ctx.lineTo(x, major ? h - 9 : h - 4)
-      if (major) ctx.fillText(formatClock(t, step < 1 ? 1 : 0), x + 3, h - 10)
+      if (major && x >= 0) ctx.fillText(formatClock(t, step < 1 ? 1 : 0), x + 3, h - 10)
     }
     ctx.stroke()
   }
