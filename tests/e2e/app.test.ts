@@ -205,4 +205,20 @@ describe.skipIf(!!missing || !hasCorpus())('browser mode, as a person uses it', 
     await shot(page, '11-draft-restored')
     expect(errors).toEqual([])
   })
+
+  it('shows the progress of a long job and cancels it', async () => {
+    const long = loadManifest().find((i) => i.id === 'pop909-011')!
+    await page.getByRole('button', { name: 'Library', exact: true }).click()
+    const chooser = page.waitForEvent('filechooser')
+    await page.getByTestId('open-audio').click()
+    await (await chooser).setFiles(corpusPath(long.audio))
+    const job = page.locator('[data-testid=job][data-kind=chroma]')
+    await job.waitFor()
+    await shot(page, '12-long-job')
+    await job.getByTestId('job-cancel').click()
+    await job.waitFor({ state: 'detached' })
+    // nothing was computed; the user can ask again
+    await page.getByTestId('compute-chroma').waitFor()
+    expect(errors).toEqual([])
+  })
 })

@@ -74,7 +74,9 @@ export class EditorState {
   /** When a draft was restored on open (ISO time), for the banner. */
   draftRestoredAt = $state<string | null>(null)
   loading = $state(false)
-  busy = $state<'align' | 'recognize' | 'save' | 'chroma' | null>(null)
+  busy = $state<'align' | 'recognize' | 'save' | null>(null)
+  /** The chroma job of this recording is running. */
+  chromaLoading = $state(false)
   error = $state<string | null>(null)
   undoCount = $state(0)
   redoCount = $state(0)
@@ -120,6 +122,7 @@ export class EditorState {
       this.warnings = []
       this.chroma = null
       this.#chromaFor = null
+      this.chromaLoading = false
       this.tuningCents = null
       const cur = d.current
       this.baseRevisionId = cur?.revision.id ?? null
@@ -156,7 +159,7 @@ export class EditorState {
     const id = this.recordingId
     if (!id || this.#chromaFor === id) return
     this.#chromaFor = id
-    this.busy ??= 'chroma'
+    this.chromaLoading = true
     try {
       const dto = await this.#jobs.run<ChromaDto>('Computing chroma', () =>
         this.#api.getChroma({ recordingId: id }),
@@ -168,7 +171,7 @@ export class EditorState {
       if (this.#chromaFor === id) this.#chromaFor = null
       if (!(e instanceof ApiError && e.code === 'cancelled')) this.error = `chromagram: ${message(e)}`
     } finally {
-      if (this.busy === 'chroma') this.busy = null
+      if (id === this.recordingId) this.chromaLoading = false
     }
   }
 
