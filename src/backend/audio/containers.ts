@@ -172,13 +172,18 @@ export class Mp4BoxWalker extends HeaderWalker {
   }
 }
 
-/** FLAC: STREAMINFO's total sample count, checked against what was decoded. */
-export function flacTotalSamples(b: Uint8Array, start: number): number | null {
-  // "fLaC", then block header (1 + 3 bytes), STREAMINFO: total samples = 36 bits at byte 13.5 … 17
+/** FLAC STREAMINFO: total samples (null when the encoder did not know) and bits per sample. */
+export function flacStreamInfo(
+  b: Uint8Array,
+  start: number,
+): { totalSamples: number | null; bits: number } | null {
+  // "fLaC", a block header (type 0 = STREAMINFO), then: 2+2+3+3 bytes of block/frame sizes, 20 bits of
+  // sample rate, 3 of channels − 1, 5 of bits per sample − 1, 36 of total samples
   const s = start + 8
-  if (s + 18 > b.length || b[start + 4]! & 0x7f) return null
+  if (s + 18 > b.length || (b[start + 4]! & 0x7f) !== 0) return null
+  const bits = (((b[s + 12]! & 1) << 4) | (b[s + 13]! >> 4)) + 1
   const hi = b[s + 13]! & 0x0f
   const lo = ((b[s + 14]! << 24) | (b[s + 15]! << 16) | (b[s + 16]! << 8) | b[s + 17]!) >>> 0
   const total = hi * 2 ** 32 + lo
-  return total > 0 ? total : null
+  return { totalSamples: total > 0 ? total : null, bits }
 }

@@ -13,7 +13,7 @@ import { basename } from 'node:path'
 import decode from 'audio-decode'
 import {
   type ContainerWalker,
-  flacTotalSamples,
+  flacStreamInfo,
   Mp4BoxWalker,
   MpegFrameWalker,
   OggPageWalker,
@@ -184,6 +184,8 @@ export async function decodeAudioFile(
     }
 
     if (!sniff) {
+      const what = describeNonAudio(head)
+      if (what.startsWith('a MIDI file')) throw fail('not-audio', path, `is not an audio file: it is ${what}`)
       // not one of ours: let audio-decode try the whole file (AIFF, CAF, WebM, WMA, …)
       await decodeWhole(path, head, chunks, progress, accept, info)
       return finishInfo(info, path)
@@ -204,7 +206,21 @@ export async function decodeAudioFile(
       walker = new MpegFrameWalker(sniff.start)
     } else if (sniff.format.startsWith('ogg-')) walker = new OggPageWalker()
     else if (sniff.format === 'mp4') walker = new Mp4BoxWalker()
-    else if (sniff.format === 'flac') expected = flacTotalSamples(head, sniff.start)
+    let sinkFor = accept
+    if (sniff.format === 'flac') {
+      const si = flacStreamInfo(head, sniff.start)
+      expected = si?.totalSamples ?? null
+      // the FLAC decoder scales integers by 1/(2^(b−1) − 1); ffmpeg and our WAV reader use 1/2^(b−1).
+      // Recover the integers (exact: the float32 error is < 0.5) so a FLAC and its WAV give one PCM.
+      if (si && si.bits >= 8 && si.bits <= 24) {
+        const full = 2 ** (si.bits - 1)
+        sinkFor = (channels, sampleRate) => {
+          for (const ch of channels)
+            for (let i = 0; i < ch.length; i++) ch[i] = Math.round(ch[i]! * (full - 1)) / full
+          accept(channels, sampleRate)
+        }
+      }
+    }
     info.format = sniff.format
 
     const factory = codecs[CODEC[sniff.format]]
@@ -220,7 +236,7 @@ export async function decodeAudioFile(
       if (failure) continue // keep walking the container to tell truncation from corruption
       try {
         const r = await dec(c)
-        accept(r.channelData, r.sampleRate)
+        sinkFor(r.channelData, r.sampleRate)
       } catch (e) {
         if (e instanceof AudioDecodeError) throw e
         failure = e
@@ -229,7 +245,7 @@ export async function decodeAudioFile(
     if (!failure) {
       try {
         const r = await dec()
-        accept(r.channelData, r.sampleRate)
+        sinkFor(r.channelData, r.sampleRate)
       } catch (e) {
         if (e instanceof AudioDecodeError) throw e
         failure = e

@@ -100,6 +100,7 @@ export function parseMpegHeader(b: Uint8Array, at: number): MpegHeader | null {
  * @returns the format, or null when it is none we route ourselves
  */
 export function sniffAudio(b: Uint8Array): Sniff | null {
+  if (ascii(b, 0, 'MThd')) return null // MIDI: notes, not sound
   const start = id3v2Size(b)
   const at = start
   if ((ascii(b, 0, 'RIFF') || ascii(b, 0, 'RF64') || ascii(b, 0, 'BW64')) && ascii(b, 8, 'WAVE'))

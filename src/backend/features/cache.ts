@@ -132,14 +132,15 @@ export class DirectoryFeatureCache implements FeatureCache {
   constructor(readonly dir: string) {}
 
   get(key: string): Chroma | undefined {
+    const file = this.file(key)
     let b: Buffer
     try {
-      b = readFileSync(this.file(key))
+      b = readFileSync(file)
     } catch {
       return undefined
     }
     const c = deserializeChroma(new Uint8Array(b.buffer, b.byteOffset, b.byteLength))
-    if (!c) rmSync(this.file(key), { force: true }) // damaged entry: recompute next time
+    if (!c) rmSync(file, { force: true }) // damaged entry: recompute next time
     return c
   }
 
