@@ -4,8 +4,14 @@
  */
 import { Command, CommanderError } from 'commander'
 import { ChordSyntaxError } from '../core/chords'
+import * as backup from './commands/backup'
+import * as bench from './commands/bench'
 import * as chords from './commands/chords'
 import * as chroma from './commands/chroma'
+import * as dtw from './commands/dtw'
+import * as exportCmd from './commands/export'
+import * as importCmd from './commands/import'
+import * as library from './commands/library'
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, UserError } from './errors'
 
 interface CommandModule {
@@ -13,7 +19,7 @@ interface CommandModule {
 }
 
 /** Commands that exist. */
-const BUILT: CommandModule[] = [chords, chroma]
+const BUILT: CommandModule[] = [chords, chroma, dtw, bench, importCmd, exportCmd, library, backup]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */
 const PLANNED: Record<string, string> = {
