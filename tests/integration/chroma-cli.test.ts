@@ -142,10 +142,11 @@ describe('feature cache', () => {
     const h = await hashFile(f('c-major.wav'))
     expect(h).toMatch(/^[0-9a-f]{64}$/)
     const k = featureCacheKey(h, {})
-    expect(k).toMatch(/^align-[0-9a-f]{40}$/)
+    expect(k).toMatch(new RegExp(`^${h}:align-[0-9a-f]{16}$`))
     expect(featureCacheKey(h, { pipeline: 'align', hopSize: 1024 })).toBe(k) // defaults spelled out
+    const other = h.replace(/^./, h[0] === '0' ? '1' : '0')
+    expect(featureCacheKey(other, {})).toBe(k.replace(h, other))
     const others = [
-      featureCacheKey(h.replace(/^./, h[0] === '0' ? '1' : '0'), {}),
       featureCacheKey(h, { hopSize: 512 }),
       featureCacheKey(h, { tuning: 0 }),
       featureCacheKey(h, { logGamma: 10 }),
@@ -153,6 +154,7 @@ describe('feature cache', () => {
       featureCacheKey(h, {}, { attenuationDb: 120 }),
     ]
     expect(new Set([k, ...others]).size).toBe(others.length + 1)
+    for (const o of others) expect(o.startsWith(`${h}:`)).toBe(true)
   })
 
   test('a directory cache round-trips chroma exactly, misses cleanly and drops damaged entries', async () => {
@@ -165,9 +167,15 @@ describe('feature cache', () => {
     }
     expect(cache.get('absent')).toBeUndefined()
     const file = join(dir, 'unit-cache', 'k-align.chroma')
+    cache.put(`${'ab'.repeat(32)}:fmp-0123`, computeChroma(x, 22050, { pipeline: 'fmp' }))
+    expect(cache.get(`${'ab'.repeat(32)}:fmp-0123`)?.pipeline).toBe('fmp')
+    expect(readdirSync(join(dir, 'unit-cache'))).toContain(`${'ab'.repeat(32)}.fmp-0123.chroma`)
     writeFileSync(file, readFileSync(file).subarray(0, 100))
     expect(cache.get('k-align')).toBeUndefined()
-    expect(readdirSync(join(dir, 'unit-cache'))).toEqual(['k-fmp.chroma'])
+    expect(readdirSync(join(dir, 'unit-cache')).sort()).toEqual([
+      `${'ab'.repeat(32)}.fmp-0123.chroma`,
+      'k-fmp.chroma',
+    ])
     expect(() => cache.get('../escape')).toThrow(/bad feature cache key/)
   })
 

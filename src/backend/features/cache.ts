@@ -26,12 +26,13 @@ export async function hashFile(path: string): Promise<string> {
 }
 
 /**
- * Cache key of a file's chroma: hex SHA-256 over the features version, the content hash and the
- * resolved options (sorted keys), prefixed with the pipeline for readability.
+ * Cache key of a file's chroma: `<contentHash>:<pipeline>-<16 hex>`, the hex part a SHA-256 over the
+ * features version and the resolved options (sorted keys). Keys start with the content hash, so a
+ * store can drop a recording's entries with it (the store's `featureKey` uses the same layout).
  * @param contentHash hex SHA-256 of the audio file (`hashFile`)
  * @param options chroma options (resolved over the pipeline defaults here)
  * @param resampleOptions resampler options (they change the numbers when the file's rate differs)
- * @example featureCacheKey(await hashFile(p), { pipeline: 'fmp' }) // 'fmp-3f2a…'
+ * @example featureCacheKey(await hashFile(p), { pipeline: 'fmp' }) // '9f86…08:fmp-3f2a…'
  */
 export function featureCacheKey(
   contentHash: string,
@@ -43,9 +44,9 @@ export function featureCacheKey(
   const canon = (v: object) =>
     JSON.stringify(Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))
   const h = createHash('sha256')
-    .update(`chordwarp-features-v${FEATURES_VERSION}\n${contentHash}\n${canon(o)}\n${canon(r)}`)
+    .update(`chordwarp-features-v${FEATURES_VERSION}\n${canon(o)}\n${canon(r)}`)
     .digest('hex')
-  return `${o.pipeline}-${h.slice(0, 40)}`
+  return `${contentHash}:${o.pipeline}-${h.slice(0, 16)}`
 }
 
 const MAGIC = 0x48435743 // 'CWCH' little-endian
@@ -151,8 +152,9 @@ export class DirectoryFeatureCache implements FeatureCache {
     renameSync(tmp, this.file(key))
   }
 
+  /** `<hash>:<rest>` → `<dir>/<hash>.<rest>.chroma` (no ':' in file names on Windows) */
   private file(key: string): string {
-    if (!/^[a-z0-9-]+$/.test(key)) throw new Error(`bad feature cache key "${key}"`)
-    return join(this.dir, `${key}.chroma`)
+    if (!/^[A-Za-z0-9_-]+(:[A-Za-z0-9_-]+)?$/.test(key)) throw new Error(`bad feature cache key "${key}"`)
+    return join(this.dir, `${key.replace(':', '.')}.chroma`)
   }
 }
