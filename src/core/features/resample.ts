@@ -118,6 +118,8 @@ export class Resampler {
   private readonly table: Float64Array | null // L × 2K, row φ: h(φ/L + K − 1 − m)
   private readonly dense: Float64Array | null // h(i/OVERSAMPLE − K), i = 0 … 2K·OVERSAMPLE
   private readonly coef: Float64Array
+  /** integer decimation (L = 1): h(0 … K−1) of the symmetric kernel */
+  private readonly half: Float64Array | null
   private buf: Float64Array
   private bufStart = 0 // absolute index of buf[0]
   private bufLen = 0
@@ -144,6 +146,11 @@ export class Resampler {
       this.table = null
       this.dense = new Float64Array(2 * K * OVERSAMPLE + 2)
       for (let i = 0; i < this.dense.length; i++) this.dense[i] = h(i / OVERSAMPLE - K)
+    }
+    this.half = null
+    if (this.L === 1) {
+      this.half = new Float64Array(K)
+      for (let d = 0; d < K; d++) this.half[d] = h(d)
     }
     this.buf = new Float64Array(4 * K + 4096)
   }
@@ -198,6 +205,7 @@ export class Resampler {
     const bufEnd = bufStart + this.bufLen
     const table = this.table
     const coef = this.coef
+    const half = this.half
     for (let o = 0; o < n; o++) {
       const j = this.produced + o
       const pos = j * M
@@ -214,7 +222,18 @@ export class Resampler {
       }
       const first = base - K + 1
       let acc = 0
-      if (first >= bufStart && first + K2 <= bufEnd) {
+      if (half && first >= bufStart && first + K2 <= bufEnd) {
+        // integer decimation: the one kernel is symmetric, h(d) = h(−d); fold the pairs
+        const c0 = base - bufStart
+        let a0 = half[0]! * buf[c0]!
+        let a1 = 0
+        for (let d = 1; d + 1 < K; d += 2) {
+          a0 += half[d]! * (buf[c0 - d]! + buf[c0 + d]!)
+          a1 += half[d + 1]! * (buf[c0 - d - 1]! + buf[c0 + d + 1]!)
+        }
+        if (K % 2 === 0) a0 += half[K - 1]! * (buf[c0 - K + 1]! + buf[c0 + K - 1]!)
+        acc = a0 + a1
+      } else if (first >= bufStart && first + K2 <= bufEnd) {
         // four accumulators: independent add chains (2K is even; a pair may remain)
         const off = first - bufStart
         let a0 = 0
