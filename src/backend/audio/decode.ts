@@ -26,14 +26,14 @@ import { WavError, WavStreamDecoder } from './wav'
 
 /** Options of `decodeAudioFile`. */
 export interface DecodeOptions {
-  /** bytes read per chunk [bytes] (default 1 MiB) */
+  /** bytes read per chunk; compressed formats decode to ~15× more PCM [bytes] (default 256 KiB) */
   chunkBytes: number
   /** called with the fraction of the file read so far, 0 … 1 */
   onProgress: ((fraction: number) => void) | null
 }
 
 export const defaultDecodeOptions: Readonly<DecodeOptions> = {
-  chunkBytes: 1 << 20,
+  chunkBytes: 256 << 10,
   onProgress: null,
 }
 
