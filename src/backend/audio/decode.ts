@@ -229,28 +229,35 @@ export async function decodeAudioFile(
     const dec = await factory()
     let offset = 0
     let failure: unknown = null
-    for await (const c of chunks()) {
-      walker?.push(c, offset)
-      offset += c.length
-      progress(c)
-      if (failure) continue // keep walking the container to tell truncation from corruption
-      try {
-        const r = await dec(c)
-        sinkFor(r.channelData, r.sampleRate)
-      } catch (e) {
-        if (e instanceof AudioDecodeError) throw e
-        failure = e
+    try {
+      await feed()
+    } finally {
+      dec.free() // no-op after the final flush
+    }
+    async function feed(): Promise<void> {
+      for await (const c of chunks()) {
+        walker?.push(c, offset)
+        offset += c.length
+        progress(c)
+        if (failure) continue // keep walking the container to tell truncation from corruption
+        try {
+          const r = await dec(c)
+          sinkFor(r.channelData, r.sampleRate)
+        } catch (e) {
+          if (e instanceof AudioDecodeError) throw e
+          failure = e
+        }
+      }
+      if (!failure) {
+        try {
+          const r = await dec()
+          sinkFor(r.channelData, r.sampleRate)
+        } catch (e) {
+          if (e instanceof AudioDecodeError) throw e
+          failure = e
+        }
       }
     }
-    if (!failure) {
-      try {
-        const r = await dec()
-        sinkFor(r.channelData, r.sampleRate)
-      } catch (e) {
-        if (e instanceof AudioDecodeError) throw e
-        failure = e
-      }
-    } else dec.free()
     const verdict: WalkVerdict = walker ? walker.finish(size) : { truncated: false }
     if (verdict.truncated)
       throw fail('truncated', path, `is truncated: ${verdict.why} (re-export or re-download it)`)

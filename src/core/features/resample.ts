@@ -62,6 +62,7 @@ export interface ResampleDesign {
  * Kaiser-window design for converting `fromRate` to `toRate`.
  * @param fromRate input rate [Hz], integer
  * @param toRate output rate [Hz], integer
+ * @example designResampler(48000, 22050) // { up: 147, down: 320, halfWidth: 64, … }
  */
 export function designResampler(
   fromRate: number,
