@@ -224,7 +224,12 @@ async function main() {
     note: 'one child process per run (single thread); best of `repeat` runs by wall time; rtf = audio seconds / wall seconds; rtfCpu = audio seconds / CPU seconds of that run',
   }
   mkdirSync(join(root, 'bench/results'), { recursive: true })
-  writeFileSync(join(root, 'bench/results/features.json'), `${JSON.stringify({ meta, results }, null, 1)}\n`)
+  // JSON as biome formats it: 2 spaces, short arrays of numbers on one line
+  const json = JSON.stringify({ meta, results }, null, 2).replace(
+    /\[\s+([-\d.e,\s]+?)\s+\]/g,
+    (_, inner) => `[${inner.trim().split(/,\s*/).join(', ')}]`,
+  )
+  writeFileSync(join(root, 'bench/results/features.json'), `${json}\n`)
   const ours = results.find((r) => r.task === 'ours-fmp-pcm')
   const meyda = results.find((r) => r.task === 'meyda-pcm')
   const lines = [
