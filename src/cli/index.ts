@@ -7,6 +7,7 @@ import { ChordSyntaxError } from '../core/chords'
 import * as backup from './commands/backup'
 import * as bench from './commands/bench'
 import * as chords from './commands/chords'
+import * as chroma from './commands/chroma'
 import * as dtw from './commands/dtw'
 import * as exportCmd from './commands/export'
 import * as importCmd from './commands/import'
@@ -19,7 +20,7 @@ interface CommandModule {
 }
 
 /** Commands that exist. */
-const BUILT: CommandModule[] = [chords, dtw, bench, importCmd, exportCmd, library, backup, serve]
+const BUILT: CommandModule[] = [chords, chroma, dtw, bench, importCmd, exportCmd, library, backup, serve]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */
 const PLANNED: Record<string, string> = {
