@@ -1,12 +1,23 @@
 /** The service over the real SQLite store (StoreLibrary): imports, revisions, typed sequences, removal. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ChordWarpService } from '../../../src/backend/service'
 import { createAppService } from '../../../src/backend/service'
-import type { ImportResult, JobRef, RecordingDetail, RevisionInfo } from '../../../src/core/api'
-import { corpusPath, hasCorpus } from '../../helpers/corpus'
+import {
+  type ChromaDto,
+  decodeFloat32,
+  type ImportResult,
+  type JobRef,
+  type RecordingDetail,
+  type RevisionInfo,
+} from '../../../src/core/api'
+import { corpusPath, hasCorpus, REPO_ROOT } from '../../helpers/corpus'
+
+/** The job worker the build writes (npm test builds first). */
+const WORKER = join(REPO_ROOT, 'out/node/backend_service_tasks.worker.js')
 
 let dir: string
 let service: ChordWarpService
@@ -26,7 +37,11 @@ async function job<T>(ref: JobRef): Promise<T> {
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cw-svc-'))
-  service = await createAppService({ dbPath: join(dir, 'lib.db'), transport: 'direct', workerUrl: null })
+  service = await createAppService({
+    dbPath: join(dir, 'lib.db'),
+    transport: 'direct',
+    workerUrl: existsSync(WORKER) ? pathToFileURL(WORKER) : null,
+  })
 })
 
 afterEach(async () => {
@@ -93,6 +108,28 @@ describe.skipIf(!hasCorpus())('service over the store', () => {
     expect(await service.invoke('removeRecording', { recordingId: up.id })).toEqual({ removed: true })
     await expect(service.invoke('openRecording', { recordingId: up.id })).rejects.toThrow(/no recording/)
     expect(await service.invoke('removeRecording', { recordingId: up.id })).toEqual({ removed: false })
+  })
+
+  it('computes chroma in a worker once, then answers from the store cache', async () => {
+    expect(existsSync(WORKER), `${WORKER} is missing: run "node scripts/build-node.mjs"`).toBe(true)
+    const r = await job<ImportResult>(
+      (await service.invoke('importFiles', { paths: [corpusPath('synth/synth09.ogg')] })) as JobRef,
+    )
+    const id = r.imported[0]!.id
+    const t0 = performance.now()
+    const a = await job<ChromaDto>((await service.invoke('getChroma', { recordingId: id })) as JobRef)
+    const computeMs = performance.now() - t0
+    expect(a.frameRate).toBeCloseTo(22050 / 1024, 6)
+    expect(Math.abs(a.frames / a.frameRate - r.imported[0]!.duration!)).toBeLessThan(0.1)
+    const data = decodeFloat32(a.data)
+    expect(data.length).toBe(a.frames * 12)
+    expect(a.bass).not.toBeNull()
+    const t1 = performance.now()
+    const b = await job<ChromaDto>((await service.invoke('getChroma', { recordingId: id })) as JobRef)
+    expect(b).toEqual(a)
+    console.log(
+      `[service] chroma of synth09: computed in ${computeMs.toFixed(0)} ms, from the cache in ${(performance.now() - t1).toFixed(0)} ms`,
+    )
   })
 
   it('says clearly what is not in this build', async () => {
