@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander'
 import { ChordSyntaxError } from '../core/chords'
 import * as chords from './commands/chords'
+import * as evaluate from './commands/eval'
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, UserError } from './errors'
 
 interface CommandModule {
@@ -12,7 +13,7 @@ interface CommandModule {
 }
 
 /** Commands that exist. */
-const BUILT: CommandModule[] = [chords]
+const BUILT: CommandModule[] = [chords, evaluate]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */
 const PLANNED: Record<string, string> = {

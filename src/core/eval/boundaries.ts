@@ -40,15 +40,21 @@ export interface BoundaryDeviation {
   estToRef: number
 }
 
+/** Distances from each boundary of one side to the nearest boundary of the other [seconds]. */
+export interface BoundaryDistances {
+  refToEst: number[]
+  estToRef: number[]
+}
+
 /**
- * `mir_eval.segment.deviation(ref, est, trim)`. NaN when either side has no boundary.
+ * The per-boundary distances behind `mir_eval.segment.deviation` (boundaries rounded to 5 decimals).
  * @param trim drop the first and last boundary (track start and end). Default false, as mir_eval.
  */
-export function boundaryDeviation(
+export function boundaryDistances(
   ref: readonly Interval[],
   est: readonly Interval[],
   trim = false,
-): BoundaryDeviation {
+): BoundaryDistances {
   validateIntervals(ref)
   validateIntervals(est)
   let rb = intervalsToBoundaries(ref)
@@ -57,16 +63,27 @@ export function boundaryDeviation(
     rb = rb.slice(1, -1)
     eb = eb.slice(1, -1)
   }
-  if (rb.length === 0 || eb.length === 0) return { refToEst: Number.NaN, estToRef: Number.NaN }
+  if (rb.length === 0 || eb.length === 0) return { refToEst: [], estToRef: [] }
   const nearest = (t: number, set: number[]) => {
     let best = Number.POSITIVE_INFINITY
     for (const u of set) best = Math.min(best, Math.abs(t - u))
     return best
   }
-  return {
-    refToEst: median(rb.map((t) => nearest(t, eb))),
-    estToRef: median(eb.map((t) => nearest(t, rb))),
-  }
+  return { refToEst: rb.map((t) => nearest(t, eb)), estToRef: eb.map((t) => nearest(t, rb)) }
+}
+
+/**
+ * `mir_eval.segment.deviation(ref, est, trim)`: medians of {@link boundaryDistances}. NaN when
+ * either side has no boundary.
+ * @param trim drop the first and last boundary (track start and end). Default false, as mir_eval.
+ */
+export function boundaryDeviation(
+  ref: readonly Interval[],
+  est: readonly Interval[],
+  trim = false,
+): BoundaryDeviation {
+  const d = boundaryDistances(ref, est, trim)
+  return { refToEst: median(d.refToEst), estToRef: median(d.estToRef) }
 }
 
 /** The chord tokens of an annotation: non-N/X segments with adjacent equal labels merged. */

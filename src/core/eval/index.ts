@@ -2,9 +2,10 @@
  * Evaluation of chord annotations: mir_eval-compatible chord metrics (WCSR), segmentation,
  * frame-wise P/R/F as in the seed, and boundary deviation. Other rooms import from here only.
  */
-export type { BoundaryDeviation, PairedDeviation } from './boundaries'
+export type { BoundaryDeviation, BoundaryDistances, PairedDeviation } from './boundaries'
 export {
   boundaryDeviation,
+  boundaryDistances,
   chordTokens,
   intervalsToBoundaries,
   median,
@@ -26,4 +27,6 @@ export {
   mergeLabeledIntervals,
   validateIntervals,
 } from './intervals'
+export type { AnnotationReport, CorpusReport } from './report'
+export { corpusReport, evaluateAnnotation } from './report'
 export { directionalHammingDistance, overseg, seg, underseg } from './segmentation'
