@@ -56,6 +56,9 @@ export type AlignWarningKind =
   | 'long-chord'
   | 'short-chord'
   | 'weak-evidence'
+  | 'changing-harmony'
+  | 'music-before-first-chord'
+  | 'music-after-last-chord'
   | 'transposed'
 
 /** Something the user should look at; the alignment is still returned. */
