@@ -9,6 +9,8 @@ export { defaultDurationPriorOptions, durationKernel, logDurationPrior } from '.
 export type { ChordTemplate, EmissionOptions, FrameFeatures } from './emissions'
 export { chordTemplate, defaultEmissionOptions, frameFeatures, TRIADS, templateScores } from './emissions'
 export { AlignError } from './errors'
+export type { RecognizeOptions, RecognizeResult } from './recognize'
+export { defaultRecognizeOptions, posteriorUniform, recognizeChords, viterbiUniform } from './recognize'
 export type {
   AlignedBoundary,
   AlignedSegment,
@@ -16,5 +18,6 @@ export type {
   AlignWarning,
   AlignWarningKind,
   Anchor,
+  ChordSegment,
   ChromaInput,
 } from './types'

@@ -25,14 +25,18 @@ export interface Anchor {
   time: number
 }
 
-/** One aligned chord (or N) segment. Times in [seconds]. */
-export interface AlignedSegment {
+/** A labelled segment with a confidence. Times in [seconds]. */
+export interface ChordSegment {
   start: number
   end: number
-  /** The user's label as canonical Harte (`A:min7`, `C:maj/3`), or `N`. */
+  /** Harte label (`A:min7`, `C:maj/3`), or `N`. */
   label: string
-  /** Posterior probability that this segment's frames belong to this chord [0, 1]. */
+  /** Posterior probability that this segment's frames carry this label [0, 1]. */
   confidence: number
+}
+
+/** One aligned chord (or N) segment; `label` is the user's label as canonical Harte. */
+export interface AlignedSegment extends ChordSegment {
   /** Index of the chord in the merged sequence; -1 for the leading/trailing N. */
   token: number
 }
