@@ -4,10 +4,12 @@
  */
 import { Command, CommanderError } from 'commander'
 import { ChordSyntaxError } from '../core/chords'
+import * as align from './commands/align'
 import * as bench from './commands/bench'
 import * as chords from './commands/chords'
 import * as dtw from './commands/dtw'
 import * as evaluate from './commands/eval'
+import * as recognize from './commands/recognize'
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, UserError } from './errors'
 
 interface CommandModule {
@@ -15,7 +17,7 @@ interface CommandModule {
 }
 
 /** Commands that exist. */
-const BUILT: CommandModule[] = [chords, dtw, bench, evaluate]
+const BUILT: CommandModule[] = [chords, dtw, bench, align, recognize, evaluate]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */
 const PLANNED: Record<string, string> = {

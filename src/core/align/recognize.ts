@@ -13,7 +13,7 @@ import type { ModelProbabilities } from './align'
 import { type EmissionOptions, frameFeatures, TRIADS, templateScores } from './emissions'
 import { AlignError } from './errors'
 import { boundToTime } from './time'
-import type { ChromaInput, ChordSegment } from './types'
+import type { ChordSegment, ChromaInput } from './types'
 
 export interface RecognizeOptions {
   /**
@@ -61,7 +61,9 @@ function likelihoods(chroma: ChromaInput, o: typeof defaultRecognizeOptions): { 
     for (let t = 0; t < T; t++)
       for (let k = 0; k < S; k++) {
         if (k < 24) B[t * S + k] = o.model.data[t * C + k]!
-        else B[t * S + k] = C > 24 ? o.model.data[t * C + 24]! : (1 - feats!.silence[t]!) / 24 + feats!.silence[t]!
+        else
+          B[t * S + k] =
+            C > 24 ? o.model.data[t * C + 24]! : (1 - feats!.silence[t]!) / 24 + feats!.silence[t]!
       }
   } else {
     const feats = frameFeatures(chroma, o.emission)

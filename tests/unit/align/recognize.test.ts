@@ -51,7 +51,8 @@ function bruteViterbi(B: Float64Array, T: number, S: number, p: number): { path:
 function pathScore(B: Float64Array, S: number, p: number, path: ArrayLike<number>): number {
   const A = transition(S, p)
   let s = Math.log(1 / S) + Math.log(B[path[0]!]!)
-  for (let t = 1; t < path.length; t++) s += Math.log(A[path[t - 1]!]![path[t]!]!) + Math.log(B[t * S + path[t]!]!)
+  for (let t = 1; t < path.length; t++)
+    s += Math.log(A[path[t - 1]!]![path[t]!]!) + Math.log(B[t * S + path[t]!]!)
   return s
 }
 
@@ -119,8 +120,12 @@ describe('recognizeChords', () => {
     // libfmp-style likelihoods (similarities normalised over 25 states) give modest posteriors,
     // above chance, and lower on noisier audio
     for (const s of r.segments) expect(s.confidence).toBeGreaterThan(2 / 25)
-    const noisy = recognizeChords(synthChroma([{ label: 'C:maj', frames: 40 }], { noise: 1.5 }), { noChord: false })
-    const clean = recognizeChords(synthChroma([{ label: 'C:maj', frames: 40 }], { noise: 0.1 }), { noChord: false })
+    const noisy = recognizeChords(synthChroma([{ label: 'C:maj', frames: 40 }], { noise: 1.5 }), {
+      noChord: false,
+    })
+    const clean = recognizeChords(synthChroma([{ label: 'C:maj', frames: 40 }], { noise: 0.1 }), {
+      noChord: false,
+    })
     expect(clean.segments[0]!.confidence).toBeGreaterThan(noisy.segments[0]!.confidence)
   })
   test('higher self-transition probability gives fewer segments on noisy chroma', () => {
