@@ -1,21 +1,14 @@
 /**
  * Shapes shared by alignment and recognition.
- *
- * `ChromaInput` is the structural part of the features room's `Chroma` that the aligner reads, so a
- * `Chroma` from `src/core/features` can be passed as is.
  */
+import type { Chroma } from '../features'
 
-/** Chroma features as the aligner reads them (a subset of `features.Chroma`). */
-export interface ChromaInput {
-  /** Treble chroma, frames×12 row-major, bin 0 = C. Any non-negative scale (normalised here). */
-  data: Float32Array
-  /** Number of frames T. */
-  frames: number
-  /** Frames per second [Hz]; frame t is centred at t / frameRate [seconds]. */
-  frameRate: number
-  /** Bass chroma, frames×12 row-major (the `align` pipeline); absent → no bass term. */
-  bass?: Float32Array
-}
+/**
+ * Chroma features as the aligner reads them: the part of `features.Chroma` it uses, so a `Chroma`
+ * can be passed as is. `data` (and `bass`, when present) are frames×12 row-major, bin 0 = C, any
+ * non-negative scale (normalised here); frame t is centred at t / frameRate [seconds].
+ */
+export type ChromaInput = Pick<Chroma, 'data' | 'frames' | 'frameRate' | 'bass'>
 
 /** A boundary the user locked: chord `token` (0-based, in the merged sequence) starts at `time`. */
 export interface Anchor {
