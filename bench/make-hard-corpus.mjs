@@ -33,10 +33,13 @@ function rng(seed) {
   }
 }
 const hash = (s) => [...s].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 2166136261)
-const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 }).toString()
+const run = (cmd, args) =>
+  execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 }).toString()
 const seconds = (f) => Number(run('soxi', ['-D', f]).trim())
 const rms = (f) => {
-  const m = /RMS\s+amplitude:\s+([0-9.e-]+)/i.exec(execFileSync('sox', [f, '-n', 'stat'], { stdio: ['ignore', 'pipe', 'pipe'] }).stderr?.toString() ?? '')
+  const m = /RMS\s+amplitude:\s+([0-9.e-]+)/i.exec(
+    execFileSync('sox', [f, '-n', 'stat'], { stdio: ['ignore', 'pipe', 'pipe'] }).stderr?.toString() ?? '',
+  )
   return m ? Number(m[1]) : Number.NaN
 }
 function soxStat(f) {
@@ -81,7 +84,16 @@ function main() {
     const parts = []
     for (let i = 0; i < pieces; i++) {
       const p = join(tmp, `${it.id}.p${i}.wav`)
-      run('sox', [src, p, 'trim', String(cut[i]), String(cut[i + 1] - cut[i]), 'tempo', '-m', String(tempos[i])])
+      run('sox', [
+        src,
+        p,
+        'trim',
+        String(cut[i]),
+        String(cut[i + 1] - cut[i]),
+        'tempo',
+        '-m',
+        String(tempos[i]),
+      ])
       parts.push(p)
     }
     const drift = join(tmp, `${it.id}.drift.wav`)
@@ -127,7 +139,9 @@ function main() {
       sample_rate: SR,
       transform: { cents, tempos, reverb, snrDb: snr },
     })
-    process.stderr.write(`${it.id}: ${cents} cents, tempo ${tempos.join('/')}, reverb ${reverb}, SNR ${snr} dB\n`)
+    process.stderr.write(
+      `${it.id}: ${cents} cents, tempo ${tempos.join('/')}, reverb ${reverb}, SNR ${snr} dB\n`,
+    )
   }
   rmSync(tmp, { recursive: true, force: true })
   writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify({ items: out }, null, 1)}\n`)

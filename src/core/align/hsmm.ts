@@ -52,6 +52,8 @@ export interface HsmmPath {
 }
 
 const NEG = Number.NEGATIVE_INFINITY
+/** Backpointer entries kept before switching to checkpointed backtracking (128 MB of Int32). */
+export const BACKPOINTER_BUDGET = 32 << 20
 
 function leadScore(p: HsmmProblem, s: number): number {
   if (!p.leadN) return s === 0 ? 0 : NEG
@@ -129,7 +131,7 @@ function kernelOf(p: HsmmProblem, k: number, K: number): Float64Array {
   return p.kernel
 }
 
-export function hsmmViterbi(p: HsmmProblem): HsmmPath {
+export function hsmmViterbi(p: HsmmProblem, maxBackpointers = BACKPOINTER_BUDGET): HsmmPath {
   const { n, cum } = p
   const K = cum.length
   const bounds = new Int32Array(K + 1)
@@ -140,35 +142,52 @@ export function hsmmViterbi(p: HsmmProblem): HsmmPath {
     return { bounds, score }
   }
   if (K > n) return { bounds, score: NEG }
-  const arg = new Int32Array(K * (n + 1))
-  let prev = new Float64Array(n + 1).fill(NEG)
-  let cur = new Float64Array(n + 1)
-  for (let s = 0; s <= n - K; s++) prev[s] = leadScore(p, s)
+  // Backpointers for all K layers take K·(n+1) ints. Beyond the budget (long recordings with many
+  // chords) keep the V row of every c-th layer only (c ≈ √K) and recompute one block of c layers at a
+  // time while backtracking: memory O((K/c + c)·n), time ≈ 2× the forward pass.
+  const block = K * (n + 1) <= maxBackpointers ? K : Math.max(1, Math.ceil(Math.sqrt(K)))
   const A = new Float64Array(n + 1)
   // depth-first: at most 2 pending ranges per level of a ⌈log2 n⌉-deep split
   const stack = new Int32Array(8 * (Math.ceil(Math.log2(n + 2)) + 2))
-  for (let k = 1; k <= K; k++) {
-    const S = cum[k - 1]!
-    const sLo = k - 1
-    const sHi = n - (K - k) - 1
-    for (let s = sLo; s <= sHi; s++) A[s] = prev[s]! - S[s]!
-    cur.fill(NEG)
-    rowMaxima(A, kernelOf(p, k, K), S, cur, arg, (k - 1) * (n + 1), k, n - (K - k), sLo, sHi, stack)
-    const tmp = prev
-    prev = cur
-    cur = tmp
+  const arg = new Int32Array(block * (n + 1))
+  /** Run layers k0+1 … k1 from V_{k0} = start; backpointers of layer k go to slot k − k0 − 1. */
+  const layers = (start: Float64Array, k0: number, k1: number, keep: Float64Array[] | null): Float64Array => {
+    let prev: Float64Array = start
+    let cur: Float64Array = new Float64Array(n + 1)
+    for (let k = k0 + 1; k <= k1; k++) {
+      const S = cum[k - 1]!
+      const sLo = k - 1
+      const sHi = n - (K - k) - 1
+      for (let s = sLo; s <= sHi; s++) A[s] = prev[s]! - S[s]!
+      cur.fill(NEG)
+      rowMaxima(A, kernelOf(p, k, K), S, cur, arg, (k - k0 - 1) * (n + 1), k, n - (K - k), sLo, sHi, stack)
+      if (keep && k % block === 0 && k < K) keep[k / block] = Float64Array.from(cur)
+      const tmp = prev === start ? new Float64Array(n + 1) : prev
+      prev = cur
+      cur = tmp
+    }
+    return prev
   }
+  const V0 = new Float64Array(n + 1).fill(NEG)
+  for (let s = 0; s <= n - K; s++) V0[s] = leadScore(p, s)
+  const checkpoints: Float64Array[] = [V0]
+  const last = layers(V0, 0, K, block < K ? checkpoints : null)
   let best = NEG
   let end = n
   for (let t = K; t <= n; t++) {
-    const v = prev[t]! + trailScore(p, t)
+    const v = last[t]! + trailScore(p, t)
     if (v > best) {
       best = v
       end = t
     }
   }
   bounds[K] = end
-  for (let k = K; k >= 1; k--) bounds[k - 1] = arg[(k - 1) * (n + 1) + bounds[k]!]!
+  for (let k1 = K; k1 >= 1; ) {
+    const k0 = block < K ? Math.floor((k1 - 1) / block) * block : 0
+    if (block < K) layers(checkpoints[k0 / block]!, k0, k1, null)
+    for (let k = k1; k > k0; k--) bounds[k - 1] = arg[(k - k0 - 1) * (n + 1) + bounds[k]!]!
+    k1 = k0
+  }
   return { bounds, score: best }
 }
 

@@ -98,26 +98,32 @@ export function alignmentWarnings(
     // evidence: each chord against the best alternative (the 24 triads and the sequence's own chords),
     // over the whole segment (a typo: another chord fits better throughout) and frame by frame
     // (changing harmony inside one segment: chords or a repeat missing from the sequence)
-    const alts: { label: string; scores: Float64Array }[] = TRIADS.map((t) => ({
-      label: `${PITCH_NAMES[t.cls % 12]}:${t.cls < 12 ? 'maj' : 'min'}`,
-      scores: templateScores(feats, t, shift),
-    }))
-    const own = new Map<string, Float64Array>()
-    for (const [l, i] of labelIdx)
-      if (l !== 'N' && l !== 'X') {
-        const sc = templateScores(feats, templates[i]!, shift)
-        own.set(l, sc)
-        alts.push({ label: l, scores: sc })
-      }
+    // one alternative's scores at a time (memory O(T) per alternative, whatever the recording's length)
+    const segs = chordSegs
+      .map((s) => ({ s, f0: timeToBound(s.start, fr, T), f1: timeToBound(s.end, fr, T) }))
+      .filter((x) => x.f1 - x.f0 >= 3 && labelIdx.has(x.s.label) && x.s.label !== 'X')
+    const rival = segs.map(() => ({ label: '', score: Number.NEGATIVE_INFINITY }))
     const bestAlt = new Float64Array(T)
-    for (const a of alts)
-      for (let t = 0; t < T; t++) if (a.scores[t]! > bestAlt[t]!) bestAlt[t] = a.scores[t]!
-    for (const s of chordSegs) {
-      const mine = own.get(s.label)
-      if (!mine) continue
-      const f0 = timeToBound(s.start, fr, T)
-      const f1 = timeToBound(s.end, fr, T)
-      if (f1 - f0 < 3) continue
+    const buf = new Float64Array(T)
+    const visit = (label: string, tpl: ChordTemplate) => {
+      const sc = templateScores(feats, tpl, shift, buf)
+      for (let t = 0; t < T; t++) if (sc[t]! > bestAlt[t]!) bestAlt[t] = sc[t]!
+      segs.forEach(({ f0, f1 }, i) => {
+        let v = 0
+        for (let f = f0; f < f1; f++) v += sc[f]!
+        v /= f1 - f0
+        if (v > rival[i]!.score) rival[i] = { label, score: v }
+      })
+    }
+    for (const t of TRIADS) visit(`${PITCH_NAMES[t.cls % 12]}:${t.cls < 12 ? 'maj' : 'min'}`, t)
+    for (const [l, i] of labelIdx) if (l !== 'N' && l !== 'X') visit(l, templates[i]!)
+    const ownScores = new Map<string, Float64Array>()
+    segs.forEach(({ s, f0, f1 }, i) => {
+      let mine = ownScores.get(s.label)
+      if (!mine) {
+        mine = templateScores(feats, templates[labelIdx.get(s.label)!]!, shift)
+        ownScores.set(s.label, mine)
+      }
       let m = 0
       let frameDeficit = 0
       for (let f = f0; f < f1; f++) {
@@ -126,19 +132,12 @@ export function alignmentWarnings(
       }
       m /= f1 - f0
       frameDeficit /= f1 - f0
-      let rival = { label: '', score: Number.NEGATIVE_INFINITY }
-      for (const a of alts) {
-        let v = 0
-        for (let f = f0; f < f1; f++) v += a.scores[f]!
-        v /= f1 - f0
-        if (v > rival.score) rival = { label: a.label, score: v }
-      }
       const name = `chord ${s.token + 1} (${s.label}, ${fmt(s.start)}–${fmt(s.end)})`
-      if (rival.score - m > o.weakMargin)
+      if (rival[i]!.score - m > o.weakMargin)
         out.push({
           kind: 'weak-evidence',
           token: s.token,
-          message: `${name} fits the audio much worse than ${rival.label}: a typo or a missed repeat?`,
+          message: `${name} fits the audio much worse than ${rival[i]!.label}: a typo or a missed repeat?`,
         })
       else if (frameDeficit > o.changeMargin)
         out.push({
@@ -146,7 +145,7 @@ export function alignmentWarnings(
           token: s.token,
           message: `${name}: the harmony changes within it; chords or a repeat may be missing from the sequence`,
         })
-    }
+    })
   }
   return out
 }

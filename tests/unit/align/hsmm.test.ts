@@ -146,6 +146,20 @@ describe('hsmmViterbi', () => {
       expect(hsmmScore(p, v.bounds)).toBeCloseTo(v.score, 9)
     },
   )
+  test('checkpointed backtracking (small backpointer budget) gives the same path', () => {
+    for (const [seed, n, K] of [
+      [21, 90, 17],
+      [22, 60, 4],
+      [23, 50, 49],
+    ] as const) {
+      const p = randomProblem(seed, n, K, true, true, true)
+      const full = hsmmViterbi(p)
+      const small = hsmmViterbi(p, 3 * (n + 1))
+      expect(Array.from(small.bounds)).toEqual(Array.from(full.bounds))
+      expect(small.score).toBe(full.score)
+      expect(hsmmScore(p, small.bounds)).toBeCloseTo(small.score, 9)
+    }
+  })
   test('K > n is infeasible; K = 0 is all N', () => {
     expect(hsmmViterbi(randomProblem(1, 3, 4, true, true)).score).toBe(-Infinity)
     const p = randomProblem(1, 10, 0, true, true)
