@@ -5,10 +5,14 @@
 import { Command, CommanderError } from 'commander'
 import { ChordSyntaxError } from '../core/chords'
 import * as align from './commands/align'
+import * as backup from './commands/backup'
 import * as bench from './commands/bench'
 import * as chords from './commands/chords'
 import * as dtw from './commands/dtw'
 import * as evaluate from './commands/eval'
+import * as exportCmd from './commands/export'
+import * as importCmd from './commands/import'
+import * as library from './commands/library'
 import * as recognize from './commands/recognize'
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, UserError } from './errors'
 
@@ -17,7 +21,18 @@ interface CommandModule {
 }
 
 /** Commands that exist. */
-const BUILT: CommandModule[] = [chords, dtw, bench, align, recognize, evaluate]
+const BUILT: CommandModule[] = [
+  chords,
+  dtw,
+  bench,
+  align,
+  recognize,
+  evaluate,
+  importCmd,
+  exportCmd,
+  library,
+  backup,
+]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */
 const PLANNED: Record<string, string> = {
