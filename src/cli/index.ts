@@ -8,6 +8,7 @@ import * as align from './commands/align'
 import * as backup from './commands/backup'
 import * as bench from './commands/bench'
 import * as chords from './commands/chords'
+import * as chroma from './commands/chroma'
 import * as dtw from './commands/dtw'
 import * as evaluate from './commands/eval'
 import * as exportCmd from './commands/export'
@@ -23,6 +24,7 @@ interface CommandModule {
 /** Commands that exist. */
 const BUILT: CommandModule[] = [
   chords,
+  chroma,
   dtw,
   bench,
   align,
