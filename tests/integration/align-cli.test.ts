@@ -99,6 +99,13 @@ describe('chordwarp align / recognize', () => {
     oneLine(r)
     expect(r.stderr).toMatch(msg)
   })
+  test('a file that is not audio: exit 1 with one line naming it', () => {
+    const bad = join(dir, 'notes.wav')
+    writeFileSync(bad, 'these are my notes, not audio\n')
+    const r = chordwarp(['align', bad, '--chords', 'C G', '--no-cache'])
+    oneLine(r)
+    expect(r.stderr).toContain('notes.wav')
+  })
   test('recognize prints triads and N', () => {
     const r = chordwarp(['recognize', chroma, '--json'])
     expect(r.code).toBe(0)

@@ -14,6 +14,8 @@ import { readManifest } from './eval'
 import { loadRecording } from './recording'
 
 interface AlignFlags {
+  cache: boolean
+  cacheDir?: string
   chords?: string
   chordsFile?: string
   output?: string
@@ -75,10 +77,16 @@ export function resultJson(r: AlignResult, ms: number) {
   }
 }
 
-async function alignOne(audio: string, seq: string[], f: AlignFlags, locks: string | undefined) {
-  const rec = await loadRecording(audio)
+async function alignOne(
+  audio: string,
+  seq: string[],
+  f: AlignFlags,
+  locks: string | undefined,
+  duration?: number,
+) {
+  const rec = await loadRecording(audio, { cache: f.cache, cacheDir: f.cacheDir })
   const t0 = performance.now()
-  const opts = options(f, rec.duration)
+  const opts = options(f, duration ?? rec.duration)
   if (locks) opts.anchors = parseLocks(locks, seq.length)
   const r = alignChords(rec.chroma, seq, opts)
   return { r, ms: performance.now() - t0 }
@@ -100,7 +108,7 @@ async function batch(f: AlignFlags): Promise<void> {
   const summary: { id: string; warnings: number; transposition: number; ms: number }[] = []
   for (const [i, it] of chosen.entries()) {
     const seq = parseSequenceStrict(readFileSync(join(dir, it.chords!), 'utf8')).map((c) => c.label)
-    const { r, ms } = await alignOne(join(dir, it.audio), seq, f, undefined)
+    const { r, ms } = await alignOne(join(dir, it.audio), seq, f, undefined, it.duration_s)
     writeFileSync(join(f.out, `${it.id}.lab`), formatLab(r.segments))
     if (f.json) writeFileSync(join(f.out, `${it.id}.json`), `${JSON.stringify(resultJson(r, ms))}\n`)
     summary.push({ id: it.id, warnings: r.warnings.length, transposition: r.transposition, ms })
@@ -122,6 +130,11 @@ export function register(program: Command): void {
       'the chords in order, e.g. "C G Am F" (lead-sheet or Harte, | bars and repeats)',
     )
     .option('--chords-file <path>', 'read the chord sequence from a file (e.g. song.chords.txt)')
+    .option('--no-cache', 'do not read or write the feature cache')
+    .option(
+      '--cache-dir <dir>',
+      'feature cache folder (default $CHORDWARP_CACHE_DIR or ~/.cache/chordwarp/features)',
+    )
     .option('-o, --output <file>', 'write the .lab here (default: print it)')
     .option('--json', 'print one JSON object: segments with confidence, boundaries, warnings')
     .option(

@@ -11,6 +11,8 @@ import { printJson, printLine } from '../output'
 import { loadRecording } from './recording'
 
 interface RecognizeFlags {
+  cache: boolean
+  cacheDir?: string
   output?: string
   json?: boolean
   selfTransition: string
@@ -22,6 +24,11 @@ export function register(program: Command): void {
     .command('recognize')
     .description('recognise chords without a sequence (24 maj/min + N) → .lab')
     .argument('<audio>', 'audio file, or chroma JSON from "chordwarp chroma --json"')
+    .option('--no-cache', 'do not read or write the feature cache')
+    .option(
+      '--cache-dir <dir>',
+      'feature cache folder (default $CHORDWARP_CACHE_DIR or ~/.cache/chordwarp/features)',
+    )
     .option('-o, --output <file>', 'write the .lab here (default: print it)')
     .option('--json', 'print one JSON object: segments with confidence')
     .option('--self-transition <p>', 'HMM self-transition probability per frame (libfmp C5)', '0.15')
@@ -30,7 +37,7 @@ export function register(program: Command): void {
       const p = Number(f.selfTransition)
       if (!(p >= 0 && p <= 1))
         throw new UserError(`--self-transition must be a probability in [0, 1], got "${f.selfTransition}"`)
-      const rec = await loadRecording(audio)
+      const rec = await loadRecording(audio, { cache: f.cache, cacheDir: f.cacheDir })
       const t0 = performance.now()
       const r = recognizeChords(rec.chroma, { selfTransition: p, noChord: f.n, duration: rec.duration })
       const ms = performance.now() - t0

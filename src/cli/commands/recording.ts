@@ -3,6 +3,9 @@
  * from an audio file or from the JSON that `chordwarp chroma --json` prints.
  */
 import { existsSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { analyzeFile, DirectoryFeatureCache } from '../../backend/features'
 import type { ChromaInput } from '../../core/align'
 import { UserError } from '../errors'
 
@@ -42,9 +45,31 @@ export function readChromaJson(path: string): Recording {
   return { chroma: { data, bass, frames, frameRate }, duration }
 }
 
-/** Load a recording: `.json` chroma as printed by `chordwarp chroma --json`. */
-export async function loadRecording(path: string): Promise<Recording> {
+/** Where features are cached: the same folder as `chordwarp chroma` uses. */
+export function featureCacheDir(dir?: string): string {
+  return dir ?? process.env.CHORDWARP_CACHE_DIR ?? join(homedir(), '.cache', 'chordwarp', 'features')
+}
+
+export interface LoadOptions {
+  /** Read and fill the feature cache. Default true. */
+  cache?: boolean
+  /** Cache folder. Default `featureCacheDir()`. */
+  cacheDir?: string
+}
+
+/**
+ * Load a recording: an audio file (decoded, `align` chroma pipeline, feature cache) or the `.json`
+ * chroma that `chordwarp chroma --json` prints. The duration is the decoded length; on a cache hit,
+ * where nothing is decoded, it is taken from the frame count (frames = 1 + ⌊samples / hop⌋, so the
+ * estimate (frames − ½)·hop / sampleRate is within half a hop, ≈ 23 ms).
+ * @throws UserError / AudioDecodeError with one line for a missing or unreadable file
+ */
+export async function loadRecording(path: string, options: LoadOptions = {}): Promise<Recording> {
   if (!existsSync(path)) throw new UserError(`file not found: ${path}`)
   if (path.toLowerCase().endsWith('.json')) return readChromaJson(path)
-  throw new UserError(`${path}: audio input arrives with the features backend; pass chroma JSON for now`)
+  const cache = options.cache === false ? null : new DirectoryFeatureCache(featureCacheDir(options.cacheDir))
+  const r = await analyzeFile(path, { pipeline: 'align' }, { cache })
+  const c = r.chroma
+  const duration = r.decode ? r.decode.duration : (c.frames - 0.5) / c.frameRate
+  return { chroma: c, duration }
 }
