@@ -16,9 +16,11 @@
 import { formatHarte, mergeRepeats, parseHarte } from '../chords'
 import { type DurationPriorOptions, durationKernel, oneSidedKernel } from './duration'
 import {
+  blockFeatures,
   type ChordTemplate,
   chordTemplate,
   type EmissionOptions,
+  type FrameFeatures,
   frameFeatures,
   templateScores,
 } from './emissions'
@@ -161,15 +163,16 @@ function evidence(
   templates: ChordTemplate[],
   o: Resolved,
   shift: number,
-  feats: ReturnType<typeof frameFeatures>,
+  feats: FrameFeatures,
 ): Float64Array[] {
-  const T = chroma.frames
+  const T = feats.frames
   const cum: Float64Array[] = []
   for (const tpl of templates) {
     let e: Float64Array
     if (o.model)
       e = modelEvidence(o.model, T, tpl, shift, feats.silence, o.modelEvidencePerSecond / chroma.frameRate)
     else {
+      // per fine frame; on block-summed features (the guard) each value already sums its block
       e = templateScores(feats, tpl, shift)
       const w = o.evidencePerSecond / chroma.frameRate
       for (let t = 0; t < T; t++) e[t] *= w
@@ -403,19 +406,26 @@ export function alignChords(
   const shifts = prev ? [prev.transposition] : o.transpositionGuard ? [0, -1, 1] : [0]
   const transpositionScores: Record<string, number> = {}
   let best = { shift: shifts[0]!, score: Number.NEGATIVE_INFINITY, cum: [] as Float64Array[] }
-  if (shifts.length === 1) best.cum = evidence(chroma, templates, o, shifts[0]!, feats)
-  else {
+  if (shifts.length > 1) {
+    // template evidence is linear in the normalised features, so block sums of the features give
+    // the block sums of the evidence exactly (X, a max over triads, only approximately)
     const q = coarseFactor(fr, regs)
+    const fq = !o.model && q > 1 ? blockFeatures(feats, q) : null
     for (const shift of shifts) {
-      const cum = evidence(chroma, templates, o, shift, feats)
-      const cq = q > 1 ? cum.map((c) => coarsen(c, q)) : cum
+      let cq: Float64Array[]
+      if (fq) cq = evidence(chroma, templates, o, shift, fq)
+      else {
+        const cum = evidence(chroma, templates, o, shift, feats)
+        cq = q > 1 ? cum.map((c) => coarsen(c, q)) : cum
+      }
       let total = 0
       for (const r of regs)
         total += solveRegion(coarseRegion(r, q), tokenIdx, cq, nIdx, o, fr / q, false).score
       transpositionScores[String(shift)] = total
-      if (total > best.score + 1e-9) best = { shift, score: total, cum }
+      if (total > best.score + 1e-9) best = { shift, score: total, cum: [] }
     }
   }
+  best.cum = evidence(chroma, templates, o, best.shift, feats)
 
   const segments: AlignedSegment[] = []
   const boundaries: AlignedBoundary[] = []

@@ -74,6 +74,8 @@ export interface FrameFeatures {
   silence: Float64Array
   bassWeight: number
   noChordLevel: number
+  /** Fine frames summed into each frame (block features of the transposition guard); null = 1 each. */
+  count: Float64Array | null
 }
 
 function normaliseRows(src: Float32Array, frames: number, energy: Float64Array | null): Float64Array {
@@ -126,7 +128,30 @@ export function frameFeatures(chroma: ChromaInput, options: EmissionOptions = {}
     silence,
     bassWeight: bass ? o.bassWeight : 0,
     noChordLevel: o.noChordLevel,
+    count: null,
   }
+}
+
+/**
+ * Features summed over blocks of q frames: template scores of the result are the block sums of
+ * the frame scores (every score is linear in the normalised features and the silence degree).
+ */
+export function blockFeatures(f: FrameFeatures, q: number): FrameFeatures {
+  const n = Math.ceil(f.frames / q)
+  const treble = new Float64Array(n * 12)
+  const bass = f.bass ? new Float64Array(n * 12) : null
+  const silence = new Float64Array(n)
+  const count = new Float64Array(n)
+  for (let t = 0; t < f.frames; t++) {
+    const b = Math.floor(t / q)
+    for (let p = 0; p < 12; p++) {
+      treble[b * 12 + p] += f.treble[t * 12 + p]!
+      if (bass) bass[b * 12 + p] += f.bass![t * 12 + p]!
+    }
+    silence[b] += f.silence[t]!
+    count[b]++
+  }
+  return { ...f, frames: n, treble, bass, silence, count }
 }
 
 /** The 24 maj/min triad templates (for `X` tokens and recognition). */
@@ -157,7 +182,7 @@ export function templateScores(
   if (tpl.kind === 'N') {
     const level = f.noChordLevel * (1 + f.bassWeight)
     const top = 1 + f.bassWeight
-    for (let t = 0; t < T; t++) s[t] = level + (top - level) * f.silence[t]!
+    for (let t = 0; t < T; t++) s[t] = level * (f.count ? f.count[t]! : 1) + (top - level) * f.silence[t]!
     return s
   }
   if (tpl.kind === 'X') {

@@ -1,6 +1,7 @@
 /** Template evidence and silence detection against direct float64 computations. */
 import { describe, expect, test } from 'vitest'
 import { chordTemplate, frameFeatures, TRIADS, templateScores } from '../../../src/core/align'
+import { blockFeatures } from '../../../src/core/align/emissions'
 import { rng } from '../../helpers/synthChroma'
 
 function randomChroma(T: number, seed: number) {
@@ -73,5 +74,24 @@ describe('silence', () => {
     const n = templateScores(f, chordTemplate('N'))
     expect(n[0]).toBe(1) // full score in silence
     expect(n[1]).toBeCloseTo(0.5, 12) // the no-chord level elsewhere
+  })
+})
+
+describe('blockFeatures', () => {
+  test('scores of block-summed features are the block sums of the frame scores (chords and N)', () => {
+    const ch = randomChroma(23, 8)
+    const f = frameFeatures(ch)
+    for (let t = 0; t < 23; t += 5) f.silence[t] = 0.7 // some partly silent frames
+    const fq = blockFeatures(f, 4)
+    expect(fq.frames).toBe(6)
+    for (const label of ['A:min7', 'N', 'C:maj/3']) {
+      const fine = templateScores(f, chordTemplate(label), 1)
+      const coarse = templateScores(fq, chordTemplate(label), 1)
+      for (let b = 0; b < 6; b++) {
+        let sum = 0
+        for (let t = 4 * b; t < Math.min(23, 4 * b + 4); t++) sum += fine[t]!
+        expect(coarse[b]).toBeCloseTo(sum, 12)
+      }
+    }
   })
 })
