@@ -4,14 +4,17 @@
  */
 import { Command, CommanderError } from 'commander'
 import { ChordSyntaxError } from '../core/chords'
+import * as align from './commands/align'
 import * as backup from './commands/backup'
 import * as bench from './commands/bench'
 import * as chords from './commands/chords'
 import * as chroma from './commands/chroma'
 import * as dtw from './commands/dtw'
+import * as evaluate from './commands/eval'
 import * as exportCmd from './commands/export'
 import * as importCmd from './commands/import'
 import * as library from './commands/library'
+import * as recognize from './commands/recognize'
 import * as serve from './commands/serve'
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, UserError } from './errors'
 
@@ -20,7 +23,20 @@ interface CommandModule {
 }
 
 /** Commands that exist. */
-const BUILT: CommandModule[] = [chords, chroma, dtw, bench, importCmd, exportCmd, library, backup, serve]
+const BUILT: CommandModule[] = [
+  chords,
+  chroma,
+  dtw,
+  bench,
+  align,
+  recognize,
+  evaluate,
+  importCmd,
+  exportCmd,
+  library,
+  backup,
+  serve,
+]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */
 const PLANNED: Record<string, string> = {
