@@ -23,7 +23,7 @@ export interface AppServiceOptions {
 }
 
 /** Which worker tasks this build has (they must exist in tasks.ts). */
-export const TASKS_AVAILABLE: TaskAvailability = { chroma: true, align: false, recognize: false }
+export const TASKS_AVAILABLE: TaskAvailability = { chroma: true, align: true, recognize: true }
 
 const MISSING: Record<string, string> = {
   chroma: 'chroma of audio files (src/backend/features) is not in this build yet',

@@ -132,13 +132,18 @@ describe.skipIf(!hasCorpus())('service over the store', () => {
     )
   })
 
-  it('says clearly what is not in this build', async () => {
+  it('reports every capability of this build as wired (browser mode has no native dialog)', async () => {
     const info = (await service.invoke('getInfo', {})) as {
       features: Record<string, boolean>
       missing: Record<string, string>
     }
-    expect(info.features.store).toBe(true)
-    for (const k of ['chroma', 'align', 'recognize'])
-      if (!info.features[k]) expect(info.missing[k], k).toMatch(/not in this build/)
+    expect(info.features).toEqual({
+      store: true,
+      chroma: true,
+      align: true,
+      recognize: true,
+      nativeDialogs: false,
+    })
+    expect(info.missing).toEqual({})
   })
 })
