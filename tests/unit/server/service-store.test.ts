@@ -132,6 +132,49 @@ describe.skipIf(!hasCorpus())('service over the store', () => {
     )
   })
 
+  it('aligns a typed sequence, keeps a locked boundary when aligning again, and recognises', async () => {
+    const up = (await service.invoke('importUpload', {
+      name: 'synth04.flac',
+      bytes: new Uint8Array(readFileSync(corpusPath('synth/synth04.flac'))),
+    })) as { id: string; duration: number }
+    const sequence = readFileSync(corpusPath('synth/synth04.chords.txt'), 'utf8')
+    const typed = sequence.trim().split(/\s+/)
+    const a = await job<AlignResult>(
+      (await service.invoke('align', { recordingId: up.id, sequence })) as JobRef,
+    )
+    const chords = a.segments.filter((x) => x.label !== 'N')
+    expect(chords.map((x) => x.label)).toEqual(typed)
+    expect(a.segments[0]!.start).toBe(0)
+    expect(a.segments.at(-1)!.end).toBeCloseTo(up.duration, 6)
+    for (let i = 1; i < a.segments.length; i++) expect(a.segments[i]!.start).toBe(a.segments[i - 1]!.end)
+    for (const x of a.segments) expect(x.confidence).toBeGreaterThanOrEqual(0)
+
+    // lock chord 3's start half a second later than found: the new alignment must keep it there
+    const time = chords[3]!.start + 0.5
+    const b = await job<AlignResult>(
+      (await service.invoke('align', {
+        recordingId: up.id,
+        sequence,
+        anchors: [{ time, token: 3 }],
+      })) as JobRef,
+    )
+    const moved = b.segments.filter((x) => x.label !== 'N')[3]!
+    expect(moved.start).toBeCloseTo(time, 6)
+
+    await expect(
+      service.invoke('align', {
+        recordingId: up.id,
+        sequence,
+        anchors: [{ time: 1, token: typed.length + 1 }],
+      }),
+    ).rejects.toThrow(/locked boundary at 1\.00 s starts chord/)
+
+    const r = await job<AlignResult>((await service.invoke('recognize', { recordingId: up.id })) as JobRef)
+    expect(r.segments[0]!.start).toBe(0)
+    expect(r.segments.at(-1)!.end).toBeCloseTo(up.duration, 6)
+    expect(r.method).toMatch(/HMM/)
+  })
+
   it('reports every capability of this build as wired (browser mode has no native dialog)', async () => {
     const info = (await service.invoke('getInfo', {})) as {
       features: Record<string, boolean>
