@@ -1,4 +1,4 @@
-/** The service over the real SQLite store (StoreLibrary): imports, revisions, typed sequences, removal. */
+/** The service over the real SQLite store and job worker: imports, revisions, chroma, alignment, recognition. */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ChordWarpService } from '../../../src/backend/service'
 import { createAppService } from '../../../src/backend/service'
 import {
+  type AlignResult,
   type ChromaDto,
   decodeFloat32,
   type ImportResult,
