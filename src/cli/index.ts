@@ -5,14 +5,19 @@
 import { Command, CommanderError } from 'commander'
 import { registerNativeDtwBackends } from '../backend/native'
 import { ChordSyntaxError } from '../core/chords'
+import * as align from './commands/align'
 import * as backup from './commands/backup'
 import * as bench from './commands/bench'
 import * as chords from './commands/chords'
+import * as chroma from './commands/chroma'
 import * as doctor from './commands/doctor'
 import * as dtw from './commands/dtw'
+import * as evaluate from './commands/eval'
 import * as exportCmd from './commands/export'
 import * as importCmd from './commands/import'
 import * as library from './commands/library'
+import * as recognize from './commands/recognize'
+import * as serve from './commands/serve'
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, UserError } from './errors'
 
 interface CommandModule {
@@ -20,7 +25,21 @@ interface CommandModule {
 }
 
 /** Commands that exist. */
-const BUILT: CommandModule[] = [chords, dtw, bench, importCmd, exportCmd, library, backup, doctor]
+const BUILT: CommandModule[] = [
+  chords,
+  chroma,
+  dtw,
+  bench,
+  align,
+  recognize,
+  evaluate,
+  importCmd,
+  exportCmd,
+  library,
+  backup,
+  serve,
+  doctor,
+]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */
 const PLANNED: Record<string, string> = {
