@@ -104,7 +104,7 @@ export function compressNormalize(x: tf.Tensor3D, logEta: tf.Tensor, threshold: 
     const sq = tf.sum(tf.square(c), -1, true)
     const t2 = threshold * threshold
     const norm = tf.sqrt(tf.maximum(sq, t2))
-    const mask = tf.cast(tf.greater(sq, t2), 'float32')
+    const mask = tf.step(tf.sub(sq, t2)) // 1 where the norm exceeds the threshold; zero gradient
     const unit = 1 / Math.sqrt(12)
     return tf.add(tf.mul(tf.div(c, norm), mask), tf.mul(tf.sub(1, mask), unit)) as tf.Tensor3D
   })
