@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander'
 import { ChordSyntaxError } from '../core/chords'
 import * as chords from './commands/chords'
+import * as experiment from './commands/experiment'
+import * as train from './commands/train'
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, UserError } from './errors'
 
 interface CommandModule {
@@ -12,7 +14,7 @@ interface CommandModule {
 }
 
 /** Commands that exist. */
-const BUILT: CommandModule[] = [chords]
+const BUILT: CommandModule[] = [chords, train, experiment]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */
 const PLANNED: Record<string, string> = {

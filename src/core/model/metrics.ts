@@ -5,20 +5,20 @@
  * Each frame contributes a one-hot column for the reference and one for the estimate; an N frame is an
  * all-zero column (libfmp with `nonchord=False`). So: TP = frames where reference = estimate ∈ chords;
  * estimated positives = frames with an estimated chord; reference positives = frames with a reference
- * chord. An estimate of a chord on an N reference frame is a false positive (it lowers precision only).
- * Frames whose reference is X (outside maj/min, e.g. `C:sus4`) are left out entirely, as mir_eval
- * excludes them. P = TP / est, R = TP / ref, F = 2PR / (P + R). Counts add up, so scores over several
- * recordings are pooled by summing counts (every frame weighs the same).
+ * chord. Labels outside maj/min (X, e.g. `C:sus4`) are no positives either, like N. An estimated
+ * chord on an N or X reference frame is a false positive (it lowers precision only).
+ * P = TP / est, R = TP / ref, F = 2PR / (P + R), all 0 when TP = 0. Counts add up, so scores over
+ * several recordings are pooled by summing counts (every frame weighs the same).
  *
- * This is a local helper until `src/core/eval` provides the corpus-wide metrics.
+ * This is the definition of `framePrf` in `src/core/eval` (same grid t_k = k / frameRate), here on class
+ * sequences so that 150-frame segments can be scored without building segments.
  */
-import { EXCLUDED } from '../chords'
 import { isChordClass } from './targets'
 
 /** Counts and scores. */
 export interface FrameScores {
   tp: number
-  /** Frames with an estimated chord (reference not X). */
+  /** Frames with an estimated chord. */
   estimated: number
   /** Frames with a reference chord. */
   reference: number
@@ -28,16 +28,16 @@ export interface FrameScores {
 }
 
 function scores(tp: number, estimated: number, reference: number): FrameScores {
-  const precision = estimated > 0 ? tp / estimated : 0
-  const recall = reference > 0 ? tp / reference : 0
-  const f = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0
-  return { tp, estimated, reference, precision, recall, f }
+  if (tp === 0) return { tp, estimated, reference, precision: 0, recall: 0, f: 0 }
+  const precision = tp / estimated
+  const recall = tp / reference
+  return { tp, estimated, reference, precision, recall, f: (2 * precision * recall) / (precision + recall) }
 }
 
 /**
  * Frame-wise scores of estimated classes against reference classes (same length).
  * @param ref reference class per frame (0..23, 24 = N, -1 = X)
- * @param est estimated class per frame (0..23, or 24 = N)
+ * @param est estimated class per frame (0..23, 24 = N, -1 = X)
  */
 export function frameScores(ref: ArrayLike<number>, est: ArrayLike<number>): FrameScores {
   if (ref.length !== est.length)
@@ -47,7 +47,6 @@ export function frameScores(ref: ArrayLike<number>, est: ArrayLike<number>): Fra
   let r = 0
   for (let t = 0; t < ref.length; t++) {
     const a = ref[t]!
-    if (a === EXCLUDED) continue
     const b = est[t]!
     const ra = isChordClass(a)
     const eb = isChordClass(b)
