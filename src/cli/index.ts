@@ -4,7 +4,9 @@
  */
 import { Command, CommanderError } from 'commander'
 import { ChordSyntaxError } from '../core/chords'
+import * as bench from './commands/bench'
 import * as chords from './commands/chords'
+import * as dtw from './commands/dtw'
 import * as experiment from './commands/experiment'
 import * as train from './commands/train'
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, UserError } from './errors'
@@ -14,7 +16,7 @@ interface CommandModule {
 }
 
 /** Commands that exist. */
-const BUILT: CommandModule[] = [chords, train, experiment]
+const BUILT: CommandModule[] = [chords, dtw, bench, train, experiment]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */
 const PLANNED: Record<string, string> = {

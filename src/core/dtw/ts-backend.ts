@@ -1,0 +1,303 @@
+/**
+ * The pure TypeScript DTW backend: single thread, runs everywhere (renderer, worker, CLI) and is the
+ * reference the other backends are tested against. Dispatches each item of a batch to a kernel:
+ * - soft, seed steps with unit weights (the training case): seedSoftForward / seedSoftBackward;
+ * - value only (no gradient, no path): genericForward over the shorter axis, O(min(N, M)) memory;
+ * - any other step set, soft or hard: genericForward + genericBackward / hardBacktrack.
+ */
+import { bandColumns, bandRows } from './band'
+import * as k32 from './kernels.f32'
+import * as k64 from './kernels.f64'
+import { expNeg } from './math'
+import { normalizer, type ResolvedDtwOptions } from './options'
+import type { DtwBackend, DtwBatch, DtwBatchResult, FloatArray } from './types'
+
+type Kernels = typeof k64
+const INF = Number.POSITIVE_INFINITY
+
+/** Reusable scratch buffers up to this many elements are kept between calls (larger: per call). */
+const KEEP_SCRATCH = 1 << 22
+
+class Scratch {
+  private f64: Float64Array = new Float64Array(0)
+  private f32: Float32Array = new Float32Array(0)
+  /** Weight storage of at least `size` elements of the given type (finite values, maybe stale). */
+  weights(size: number, f32: boolean): Float64Array {
+    if (f32) {
+      if (this.f32.length >= size) return this.f32 as unknown as Float64Array
+      const a = new Float32Array(size)
+      if (size <= KEEP_SCRATCH) this.f32 = a
+      return a as unknown as Float64Array
+    }
+    if (this.f64.length >= size) return this.f64
+    const a = new Float64Array(size)
+    if (size <= KEEP_SCRATCH) this.f64 = a
+    return a
+  }
+}
+const scratch = new Scratch()
+
+export const tsBackend: DtwBackend = {
+  name: 'ts',
+  priority: 0,
+  threads: 1,
+  supports: () => true,
+  run: runTs,
+}
+
+function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOptions): DtwBatchResult<T> {
+  const f32 = batch.cost instanceof Float32Array
+  const K: Kernels = f32 ? (k32 as unknown as Kernels) : k64
+  const C = batch.cost as unknown as Float64Array
+  const B = batch.n.length
+  const hard = opts.gamma === 0
+  const wantGrad = opts.grad
+  const wantPath = hard && opts.path
+  const values = new Float64Array(B)
+  const grad = wantGrad ? (new (f32 ? Float32Array : Float64Array)(batch.cost.length) as T) : null
+  const G = grad as unknown as Float64Array | null
+  const paths: Int32Array[] | null = wantPath ? [] : null
+  const prior = opts.diagonalPrior
+  const priorW = prior ? prior.weight : 0
+  const priorK = prior ? 1 / (2 * prior.width * prior.width) : 0
+  const Ks = opts.stepCount
+  const P = opts.maxDi + 1
+  const cand = new Float64Array(Ks + 1)
+  const predOff = new Int32Array(Ks)
+  const ringLo = new Int32Array(Math.max(P, opts.maxDj + 1))
+  const ringHi = new Int32Array(Math.max(P, opts.maxDj + 1))
+  for (let b = 0; b < B; b++) {
+    const N = batch.n[b]!
+    const M = batch.m[b]!
+    const off = batch.offset[b]!
+    const stride = batch.stride[b]!
+    const scale = 1 / normalizer(opts.normalize, N, M)
+    const band = opts.band === null ? null : bandRows(N, M, opts.band)
+    let raw: number
+    if (!hard && opts.seedSteps && (wantGrad || N >= M)) {
+      // the training kernel: seed steps, soft, unit weights
+      const W = wantGrad ? scratch.weights(3 * ((N + 1) * M + 1), f32) : null
+      const rA = new Float64Array(M + 1)
+      const rB = new Float64Array(M + 1)
+      const endR = new Float64Array(N)
+      K.seedSoftForward(
+        C,
+        off,
+        stride,
+        N,
+        M,
+        opts.gamma,
+        band ? band.lo : null,
+        band ? band.hi : null,
+        opts.openBegin,
+        priorW,
+        priorK,
+        W,
+        rA,
+        rB,
+        endR,
+      )
+      raw = endValue(endR, N, opts.gamma, opts.openEnd)
+      if (W !== null && G !== null && raw < INF) {
+        K.seedSoftBackward(
+          N,
+          M,
+          band ? band.lo : null,
+          band ? band.hi : null,
+          W,
+          endWeights(endR, N, raw, opts.gamma, opts.openEnd),
+          rA,
+          rB,
+          G,
+          off,
+          stride,
+          scale,
+        )
+      }
+    } else if (!wantGrad && !wantPath) {
+      // value only: iterate over the longer axis, keep rows of the shorter one
+      const tr = N < M
+      const A = tr ? M : N
+      const Bn = tr ? N : M
+      const cols = tr && band ? bandColumns(band, N, M) : band
+      const Pa = (tr ? opts.maxDj : opts.maxDi) + 1
+      raw = K.genericForward(
+        C,
+        off,
+        tr ? 1 : stride,
+        tr ? stride : 1,
+        A,
+        Bn,
+        tr,
+        Ks,
+        tr ? opts.stepDj : opts.stepDi,
+        tr ? opts.stepDi : opts.stepDj,
+        opts.stepWeight,
+        opts.stepPenalty,
+        opts.gamma,
+        cols ? cols.lo : null,
+        cols ? cols.hi : null,
+        opts.openBegin,
+        opts.openEnd,
+        priorW,
+        priorK,
+        new Float64Array(Pa * Bn),
+        Pa,
+        ringLo,
+        ringHi,
+        predOff,
+        cand,
+        null,
+        0,
+        null,
+        null,
+        null,
+      )
+    } else if (hard) {
+      const arg = new Uint8Array(N * M)
+      const endR = new Float64Array(N)
+      raw = K.genericForward(
+        C,
+        off,
+        stride,
+        1,
+        N,
+        M,
+        false,
+        Ks,
+        opts.stepDi,
+        opts.stepDj,
+        opts.stepWeight,
+        opts.stepPenalty,
+        0,
+        band ? band.lo : null,
+        band ? band.hi : null,
+        opts.openBegin,
+        opts.openEnd,
+        priorW,
+        priorK,
+        new Float64Array(P * M),
+        P,
+        ringLo,
+        ringHi,
+        predOff,
+        cand,
+        null,
+        0,
+        arg,
+        endR,
+        null,
+      )
+      const path: number[] = []
+      if (raw < INF) {
+        let endI = N - 1
+        if (opts.openEnd) {
+          endI = 0
+          for (let i = 1; i < N; i++) if (endR[i]! < endR[endI]!) endI = i
+        }
+        K.hardBacktrack(
+          M,
+          Ks,
+          opts.stepDi,
+          opts.stepDj,
+          opts.stepWeight,
+          arg,
+          endI,
+          G,
+          off,
+          stride,
+          scale,
+          path,
+        )
+      }
+      if (paths !== null) paths.push(Int32Array.from(path))
+    } else {
+      const WS = opts.unitSteps ? Ks : Ks + 1
+      const W = scratch.weights(WS * N * M, f32)
+      const endR = new Float64Array(N)
+      const ring = new Float64Array(P * M)
+      raw = K.genericForward(
+        C,
+        off,
+        stride,
+        1,
+        N,
+        M,
+        false,
+        Ks,
+        opts.stepDi,
+        opts.stepDj,
+        opts.stepWeight,
+        opts.stepPenalty,
+        opts.gamma,
+        band ? band.lo : null,
+        band ? band.hi : null,
+        opts.openBegin,
+        opts.openEnd,
+        priorW,
+        priorK,
+        ring,
+        P,
+        ringLo,
+        ringHi,
+        predOff,
+        cand,
+        W,
+        WS,
+        null,
+        endR,
+        null,
+      )
+      if (G !== null && raw < INF) {
+        K.genericBackward(
+          N,
+          M,
+          Ks,
+          opts.stepDi,
+          opts.stepDj,
+          band ? band.lo : null,
+          band ? band.hi : null,
+          W,
+          WS,
+          endWeights(endR, N, raw, opts.gamma, opts.openEnd),
+          ring,
+          P,
+          ringLo,
+          ringHi,
+          predOff,
+          G,
+          off,
+          stride,
+          scale,
+        )
+      }
+    }
+    values[b] = raw * scale
+  }
+  return { values, grad, paths }
+}
+
+/** The value from R(i, M−1) of every row: R(N−1, M−1), or with an open end the soft-min over rows. */
+export function endValue(endR: Float64Array, N: number, gamma: number, openEnd: boolean): number {
+  if (!openEnd) return endR[N - 1]!
+  let m = INF
+  for (let i = 0; i < N; i++) if (endR[i]! < m) m = endR[i]!
+  if (m === INF || gamma === 0) return m
+  let s = 0
+  for (let i = 0; i < N; i++) s += expNeg((m - endR[i]!) / gamma)
+  return m - gamma * Math.log(s)
+}
+
+/** ∂value/∂R(i, M−1) of every row: softmin weights over the open end, or 1 at the closed end. */
+export function endWeights(
+  endR: Float64Array,
+  N: number,
+  value: number,
+  gamma: number,
+  openEnd: boolean,
+): Float64Array {
+  const w = new Float64Array(N)
+  if (!openEnd) w[N - 1] = 1
+  else for (let i = 0; i < N; i++) w[i] = expNeg(Math.min(0, (value - endR[i]!) / gamma))
+  return w
+}
