@@ -5,6 +5,7 @@
  */
 import {
   cutSegments,
+  dtwEngine,
   type EpochReport,
   type EvalReport,
   evaluateItems,
@@ -22,7 +23,6 @@ import {
 } from '../../core/model'
 import { selectTfBackend, type TfBackendPreference, type TfBackendReport } from '../tf-backend'
 import { type ChromaSource, corpusFingerprint, loadRecordings, readManifest } from './corpus'
-import { trainingSoftDtwEngine } from './engine'
 
 /** What to train on. */
 export type TrainingData =
@@ -84,7 +84,7 @@ export interface SessionContext {
   shouldStop?: () => boolean
   /** Chroma of audio files (needed for `data.manifest`). */
   chroma?: ChromaSource
-  /** Soft-DTW engine; default `trainingSoftDtwEngine()` when the loss needs one. */
+  /** Soft-DTW engine; default `dtwEngine` (src/core/dtw). */
   engine?: SoftDtwEngine
   now?: () => number
 }
@@ -154,14 +154,12 @@ export async function runTrainingSession(
     source = req.data.source
   }
   const split = splitItems(recordings, req.targets, req.segment)
-  const engine =
-    req.options.loss === 'sdtw' || req.options.loss === undefined
-      ? (ctx.engine ?? trainingSoftDtwEngine())
-      : ctx.engine
+  const engine = ctx.engine ?? dtwEngine
+  const usesEngine = (req.options.loss ?? 'sdtw') === 'sdtw'
   const result = await train({ train: split.train, val: split.val }, req.options, {
     onEpoch: (report) => ctx.onEvent?.({ type: 'epoch', report }),
     ...(ctx.shouldStop ? { shouldStop: ctx.shouldStop } : {}),
-    ...(engine ? { engine } : {}),
+    engine,
     now,
   })
   const evaluate = req.evaluate ?? true
@@ -197,7 +195,7 @@ export async function runTrainingSession(
       valLoss: result.valLoss,
       ms: result.ms,
       backend: backend.candidate,
-      ...(engine ? { engine: engine.name } : {}),
+      ...(usesEngine ? { engine: engine.name } : {}),
       counts: result.counts,
     },
     metrics: {

@@ -10,6 +10,7 @@ export {
   predictClasses,
   predictProbs,
 } from './dchord'
+export { dtwEngine } from './dtw-engine'
 export type { EvalReport } from './evaluate'
 export { evaluateItems, evaluateRecordings } from './evaluate'
 export type { SoftDtwLossOptions } from './losses'

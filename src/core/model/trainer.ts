@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { ctcMinFrames } from './ctc'
 import { type ChordModel, createModel, type ModelConfig } from './dchord'
+import { dtwEngine } from './dtw-engine'
 import { bceLoss, cceLoss, ctcBatchLoss, softDtwLoss } from './losses'
 import { createRng, shuffledIndices } from './rng'
 import type { SoftDtwEngine } from './sdtw-op'
@@ -105,7 +106,7 @@ export interface TrainHooks {
   shouldStop?: () => boolean
   /** Clock [ms]. Default `Date.now`. */
   now?: () => number
-  /** Soft-DTW engine (required for `sdtw`). */
+  /** Soft-DTW engine. Default `dtwEngine` (src/core/dtw). */
   engine?: SoftDtwEngine
 }
 
@@ -272,7 +273,7 @@ function batchLoss(
   o: TrainOptions,
   gamma: number,
   priorWeight: number,
-  engine: SoftDtwEngine | undefined,
+  engine: SoftDtwEngine,
 ): tf.Scalar {
   const logits = model.logits(b.x)
   switch (o.loss) {
@@ -287,7 +288,7 @@ function batchLoss(
         b.n,
         b.m,
         { gamma, priorWeight, normalize: o.normalize },
-        engine!,
+        engine,
       )
     case 'ctc':
       return ctcBatchLoss(logits, b.labels, b.n, o.ctcBlank ? NUM_CHORDS : -1)
@@ -312,7 +313,7 @@ export function evaluateLoss(
   model: ChordModel,
   items: readonly TrainItem[],
   options: Partial<TrainOptions>,
-  engine?: SoftDtwEngine,
+  engine: SoftDtwEngine = dtwEngine,
   gamma?: number,
 ): number | null {
   const o = resolveTrainOptions(options)
@@ -332,7 +333,7 @@ function lossOver(
   prepared: readonly Prepared[],
   o: TrainOptions,
   gamma: number,
-  engine: SoftDtwEngine | undefined,
+  engine: SoftDtwEngine,
   size: number | 'all',
 ): number | null {
   if (prepared.length === 0) return null
@@ -367,8 +368,7 @@ export async function train(
 ): Promise<TrainResult> {
   const o = resolveTrainOptions(options)
   const now = hooks.now ?? Date.now
-  if (o.loss === 'sdtw' && !hooks.engine)
-    throw new Error('train: the sdtw loss needs a soft-DTW engine (hooks.engine)')
+  const engine = hooks.engine ?? dtwEngine
   const t0 = now()
   const skipped: SkippedItem[] = []
   const trainSet = prepare(data.train, o, skipped)
@@ -403,7 +403,7 @@ export async function train(
           o,
         )
         const cost = optimizer.minimize(
-          () => batchLoss(model, b, o, gamma, prior, hooks.engine),
+          () => batchLoss(model, b, o, gamma, prior, engine),
           true,
           model.variables,
         )
@@ -416,7 +416,7 @@ export async function train(
       }
       if (cancelled && count === 0) break
       const tl = sum / count
-      const vl = lossOver(model, valSet, o, valGamma, hooks.engine, valBatch)
+      const vl = lossOver(model, valSet, o, valGamma, engine, valBatch)
       trainLoss.push(tl)
       valLoss.push(vl)
       const score = vl ?? tl

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectTfBackend } from '../../../src/backend/tf-backend'
-import { softDtw, squaredEuclideanCost } from '../../../src/core/model'
+import { dtwEngine, softDtw, squaredEuclideanCost } from '../../../src/core/model'
 import { finiteDiff, referenceEngine, refSoftDtw, worstRatio } from './reference'
 
 beforeAll(async () => {
@@ -128,5 +128,23 @@ describe('softDtw tfjs op', () => {
       /gamma/,
     )
     C.dispose()
+  })
+})
+
+describe('dtwEngine (src/core/dtw) against the float64 reference', () => {
+  it('values and E agree on a padded batch with per-item lengths, for small and large γ', () => {
+    const B = 3
+    const N = 7
+    const M = 5
+    const n = Int32Array.from([7, 4, 6])
+    const m = Int32Array.from([5, 5, 2])
+    const C = Float32Array.from(seq(B * N * M, 21))
+    for (const gamma of [0.05, 1, 30]) {
+      const got = dtwEngine.softDtwBatch(C, B, N, M, n, m, gamma)
+      const want = referenceEngine.softDtwBatch(C, B, N, M, n, m, gamma)
+      expect(worstRatio(got.values, want.values, 1e-9, 1e-9)).toBeLessThan(1)
+      expect(worstRatio(got.E, want.E, 1e-6, 1e-7)).toBeLessThan(1) // E is stored as float32 like C
+    }
+    expect(dtwEngine.name).toMatch(/^dtw:/)
   })
 })
