@@ -21,10 +21,11 @@ export interface CtcResult {
   grad: Float64Array
 }
 
-function lse2(a: number, b: number): number {
-  if (a === Number.NEGATIVE_INFINITY) return b
-  if (b === Number.NEGATIVE_INFINITY) return a
-  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b))
+/** log(e^a + e^b + e^c), −∞ terms allowed (one log, ≤ 3 exp). */
+function lse3(a: number, b: number, c: number): number {
+  const m = a > b ? (a > c ? a : c) : b > c ? b : c
+  if (m === Number.NEGATIVE_INFINITY) return m
+  return m + Math.log(Math.exp(a - m) + Math.exp(b - m) + Math.exp(c - m))
 }
 
 /** Minimum number of frames the lattice needs for `labels`. */
@@ -73,26 +74,27 @@ export function ctcForwardBackward(
   for (let t = 1; t < T; t++) {
     const prev = (t - 1) * S
     for (let s = 0; s < S; s++) {
-      let a = alpha[prev + s]!
-      if (s >= 1) a = lse2(a, alpha[prev + s - 1]!)
-      if (skip[s]) a = lse2(a, alpha[prev + s - 2]!)
+      const a = lse3(
+        alpha[prev + s]!,
+        s >= 1 ? alpha[prev + s - 1]! : NEG,
+        skip[s] ? alpha[prev + s - 2]! : NEG,
+      )
       alpha[t * S + s] = a === NEG ? NEG : a + lp(t, s)
     }
   }
   const last = (T - 1) * S
-  let logP = alpha[last + S - 1]!
-  if (blank >= 0 && S > 1) logP = lse2(logP, alpha[last + S - 2]!)
+  const logP = lse3(alpha[last + S - 1]!, blank >= 0 && S > 1 ? alpha[last + S - 2]! : NEG, NEG)
   if (logP === NEG) return { nll: Number.POSITIVE_INFINITY, grad }
   beta[last + S - 1] = 0
   if (blank >= 0 && S > 1) beta[last + S - 2] = 0
   for (let t = T - 2; t >= 0; t--) {
     const next = (t + 1) * S
-    for (let s = 0; s < S; s++) {
-      let b = beta[next + s]! + lp(t + 1, s)
-      if (s + 1 < S) b = lse2(b, beta[next + s + 1]! + lp(t + 1, s + 1))
-      if (s + 2 < S && skip[s + 2]) b = lse2(b, beta[next + s + 2]! + lp(t + 1, s + 2))
-      beta[t * S + s] = b
-    }
+    for (let s = 0; s < S; s++)
+      beta[t * S + s] = lse3(
+        beta[next + s]! + lp(t + 1, s),
+        s + 1 < S ? beta[next + s + 1]! + lp(t + 1, s + 1) : NEG,
+        s + 2 < S && skip[s + 2] ? beta[next + s + 2]! + lp(t + 1, s + 2) : NEG,
+      )
   }
   for (let t = 0; t < T; t++)
     for (let s = 0; s < S; s++) {
