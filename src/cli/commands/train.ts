@@ -1,6 +1,7 @@
 /** `chordwarp train`: train dChord (or a larger model) on a manifest, on a worker thread, and save the model file. */
 import { existsSync, writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
+import { readManifest } from '../../backend/training/corpus'
 import { startTrainingJob, TrainingJobError } from '../../backend/training/job'
 import type { EpochReport, TrainOptions } from '../../core/model'
 import { UserError } from '../errors'
@@ -49,6 +50,7 @@ export function register(program: Command): void {
       throw new UserError(`--segment must be an integer ≥ 2, got "${flags.segment}"`)
     const options: Partial<TrainOptions> = trainOptionsFromFlags(flags)
     const backend = parseBackendFlag(flags.backend)
+    readManifest(flags.manifest) // fail fast, in one line, before the worker starts
     const job = startTrainingJob({
       data: { manifest: flags.manifest },
       targets: flags.targets,
