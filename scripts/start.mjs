@@ -19,7 +19,8 @@ function electronBinary() {
   try {
     const dir = dirname(require.resolve('electron/package.json'))
     const pathTxt = join(dir, 'path.txt')
-    if (!existsSync(pathTxt)) return { reason: 'the Electron binary was not downloaded (offline install or no postinstall)' }
+    if (!existsSync(pathTxt))
+      return { reason: 'the Electron binary was not downloaded (offline install or no postinstall)' }
     const bin = join(dir, 'dist', readFileSync(pathTxt, 'utf8').trim())
     if (!existsSync(bin)) return { reason: `the Electron binary ${bin} is missing` }
     if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform === 'linux') {
@@ -37,7 +38,9 @@ if (electron.bin && !process.argv.includes('--browser')) {
   child.on('exit', (code) => process.exit(code ?? 0))
 } else {
   if (!process.argv.includes('--browser')) {
-    console.log(`ChordWarp: not opening the desktop app because ${electron.reason}; starting browser mode instead.`)
+    console.log(
+      `ChordWarp: not opening the desktop app because ${electron.reason}; starting browser mode instead.`,
+    )
   }
   const args = ['bin/chordwarp.js', 'serve', ...process.argv.slice(2).filter((a) => a !== '--browser')]
   const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' })

@@ -4,10 +4,14 @@
  */
 import { Command, CommanderError } from 'commander'
 import { ChordSyntaxError } from '../core/chords'
+import * as backup from './commands/backup'
 import * as bench from './commands/bench'
 import * as chords from './commands/chords'
 import * as dtw from './commands/dtw'
 import * as experiment from './commands/experiment'
+import * as exportCmd from './commands/export'
+import * as importCmd from './commands/import'
+import * as library from './commands/library'
 import * as train from './commands/train'
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, UserError } from './errors'
 
@@ -16,7 +20,7 @@ interface CommandModule {
 }
 
 /** Commands that exist. */
-const BUILT: CommandModule[] = [chords, dtw, bench, train, experiment]
+const BUILT: CommandModule[] = [chords, dtw, bench, importCmd, exportCmd, library, backup, train, experiment]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */
 const PLANNED: Record<string, string> = {
