@@ -464,3 +464,24 @@ export function targetDistributions(
   ]
   return rows.map((r) => ({ name: r.name, ...classDistribution(r.seqs) }))
 }
+
+/** Lengths of the coarse sequences of the training segments (how often a soft length is exceeded). */
+export function coarseLengths(recordings: readonly Recording[]): {
+  segments: number
+  mean: number
+  max: number
+  over16: number
+  over75: number
+} {
+  const ks = recordings
+    .filter((r) => r.split === 'train')
+    .flatMap((r) => cutSegments(r, { length: 150 }))
+    .map((i) => i.coarse.length)
+  return {
+    segments: ks.length,
+    mean: ks.reduce((a, b) => a + b, 0) / Math.max(1, ks.length),
+    max: Math.max(0, ...ks),
+    over16: ks.filter((k) => k > 16).length,
+    over75: ks.filter((k) => k > 75).length,
+  }
+}

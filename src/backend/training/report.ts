@@ -5,6 +5,7 @@ import { classLabel } from '../../core/chords'
 import { groupedBars, heatmap, lineChart } from '../plots/charts'
 import {
   type ConfigSummary,
+  type coarseLengths,
   type ExperimentConfig,
   type RunRecord,
   seedTableConfigs,
@@ -32,6 +33,7 @@ export interface ExperimentResults {
   }
   baseline: { testSegmentsF: number; testSongsF: number; valSongsF: number; groupF: Record<string, number> }
   distributions: ReturnType<typeof targetDistributions>
+  coarse: ReturnType<typeof coarseLengths>
   runs: RunRecord[]
   errors: { config: string; seed: number; message: string }[]
 }
@@ -73,6 +75,7 @@ export function markdownReport(r: ExperimentResults): string {
     const p = (v: number) => ((100 * v) / Math.max(1, d.total)).toFixed(2)
     md += `| ${d.name} | ${d.major} | ${p(d.major)} | ${d.minor} | ${p(d.minor)} | ${d.noChord} | ${p(d.noChord)} | ${d.excluded} | ${p(d.excluded)} | ${d.total} |\n`
   }
+  md += `\nCoarse sequences of the ${r.coarse.segments} training segments: ${r.coarse.mean.toFixed(1)} chords on average, at most ${r.coarse.max}; ${r.coarse.over16} segment(s) have more than 16 (kept unpadded), ${r.coarse.over75} more than 75.\n`
   md += `\nSeed: strong 90.59 % major / 9.41 % minor; soft 16 89.10 / 10.90; soft 75 88.53 / 11.47; no N.\n\n`
   md += `## Figures\n\n- Loss curves (Fig. 4.1): ![BCE](fig-4-1-loss-bce.svg) ![soft-DTW](fig-4-1-loss-sdtw.svg) ![soft-DTW, author protocol](fig-4-1-loss-sdtw-author.svg) ![validation loss of all soft-DTW rows](fig-val-loss-sdtw.svg)\n`
   md += `- Templates (Fig. 4.3): ![BCE](fig-4-3-templates-bce.svg) ![soft-DTW](fig-4-3-templates-sdtw.svg) ![unshared](fig-4-3-templates-unshared.svg)\n`

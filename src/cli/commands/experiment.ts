@@ -8,6 +8,7 @@ import { defaultChromaSource } from '../../backend/training/chroma'
 import { corpusFingerprint, loadRecordings, readManifest } from '../../backend/training/corpus'
 import {
   baselineScores,
+  coarseLengths,
   type RunRecord,
   runSeedTable,
   seedTableConfigs,
@@ -116,6 +117,7 @@ export function register(program: Command): void {
         },
         baseline: baselineScores(recordings),
         distributions: targetDistributions(recordings),
+        coarse: coarseLengths(recordings),
         runs: [],
         errors: [],
       }
