@@ -82,7 +82,8 @@ export function heatmap(o: {
   const rows = o.values.length
   const cols = o.values[0]?.length ?? 0
   const W = L + cols * c + 70
-  const H = T + rows * c + 36
+  const legend = Math.max(rows * c, 110)
+  const H = T + legend + 36
   const maxAbs = Math.max(1e-12, ...o.values.flat().map(Math.abs))
   const color = (v: number) => {
     const a = Math.min(1, Math.abs(v) / maxAbs)
@@ -104,9 +105,9 @@ export function heatmap(o: {
   const gx = L + cols * c + 16
   for (let i = 0; i <= 10; i++) {
     const v = maxAbs * (1 - i / 5)
-    body += `<rect x="${gx}" y="${T + i * ((rows * c) / 11)}" width="14" height="${((rows * c) / 11).toFixed(1)}" fill="${color(v)}"/>\n`
+    body += `<rect x="${gx}" y="${(T + (i * legend) / 11).toFixed(1)}" width="14" height="${(legend / 11).toFixed(1)}" fill="${color(v)}"/>\n`
   }
-  body += `<text x="${gx + 18}" y="${T + 10}" font-size="10">${fmt(maxAbs)}</text><text x="${gx + 18}" y="${T + rows * c}" font-size="10">${fmt(-maxAbs)}</text>\n`
+  body += `<text x="${gx + 18}" y="${T + 10}" font-size="10">${fmt(maxAbs)}</text><text x="${gx + 18}" y="${T + legend / 2 + 4}" font-size="10">0</text><text x="${gx + 18}" y="${T + legend}" font-size="10">${fmt(-maxAbs)}</text>\n`
   return svgDoc(W, H, body)
 }
 
@@ -124,7 +125,10 @@ export function groupedBars(o: {
   const T = 36
   const B = 70
   const R = 16
-  const max = Math.max(1e-12, ...o.values.flat())
+  const raw = Math.max(1e-12, ...o.values.flat())
+  const tk = ticks(0, raw)
+  const step = tk.length > 1 ? tk[1]! - tk[0]! : raw
+  const max = Math.ceil(raw / step - 1e-9) * step
   const gw = (W - L - R) / o.groups.length
   const bw = (gw * 0.8) / o.categories.length
   const y = (v: number) => T + ((H - T - B) * (max - v)) / max
