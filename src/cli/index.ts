@@ -7,6 +7,7 @@ import { ChordSyntaxError } from '../core/chords'
 import * as backup from './commands/backup'
 import * as bench from './commands/bench'
 import * as chords from './commands/chords'
+import * as chroma from './commands/chroma'
 import * as dtw from './commands/dtw'
 import * as experiment from './commands/experiment'
 import * as exportCmd from './commands/export'
@@ -20,7 +21,7 @@ interface CommandModule {
 }
 
 /** Commands that exist. */
-const BUILT: CommandModule[] = [chords, dtw, bench, importCmd, exportCmd, library, backup, train, experiment]
+const BUILT: CommandModule[] = [chords, chroma, dtw, bench, importCmd, exportCmd, library, backup, train, experiment]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */
 const PLANNED: Record<string, string> = {

@@ -178,7 +178,7 @@ export function accumulatedCost(
     o,
   )
   const band = o.band === null ? null : bandRows(N, M, o.band)
-  const R = new Float64Array(N * M)
+  const R = new Float64Array(N * M).fill(Number.POSITIVE_INFINITY)
   const P = o.maxDi + 1
   const prior = o.diagonalPrior
   k64.genericForward(
@@ -205,10 +205,13 @@ export function accumulatedCost(
     P,
     new Int32Array(P),
     new Int32Array(P),
+    new Float64Array(P),
     new Int32Array(o.stepCount),
+    new Float64Array(o.stepCount),
     new Float64Array(o.stepCount + 1),
     null,
     0,
+    null,
     null,
     null,
     R,

@@ -110,6 +110,8 @@ export interface ResolvedDtwOptions extends DtwOptions {
   unitSteps: boolean
   /** The seed's step set with unit weights and no penalties (the specialised fast kernel applies). */
   seedSteps: boolean
+  /** The stay/advance set {(1,1),(1,0)} with unit weights and no penalties (the same kernel applies). */
+  stayAdvanceSteps: boolean
 }
 
 /** The seed's steps, diagonal first (ties in hard DTW go to the diagonal). */
@@ -202,6 +204,8 @@ export function resolveDtwOptions(opts: Partial<DtwOptions> = {}): ResolvedDtwOp
     if (s.weight !== 1 || s.penalty !== 0) unit = false
   }
   const seed = unit && K === 3 && SEED_STEPS.every((s) => steps.some((t) => t.di === s.di && t.dj === s.dj))
+  const stayAdvance =
+    unit && K === 2 && STAY_ADVANCE_STEPS.every((s) => steps.some((t) => t.di === s.di && t.dj === s.dj))
   return {
     ...o,
     stepCount: K,
@@ -213,6 +217,7 @@ export function resolveDtwOptions(opts: Partial<DtwOptions> = {}): ResolvedDtwOp
     maxDj: Math.max(...steps.map((s) => s.dj)),
     unitSteps: unit,
     seedSteps: seed,
+    stayAdvanceSteps: stayAdvance,
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The pure TypeScript DTW backend: single thread, runs everywhere (renderer, worker, CLI) and is the
  * reference the other backends are tested against. Dispatches each item of a batch to a kernel:
- * - soft, seed steps with unit weights (the training case): seedSoftForward / seedSoftBackward;
+ * - soft, seed or stay/advance steps with unit weights (the training case): seedExpForward (exp
+ *   domain, while its range allows) / seedSoftForward (log domain), then seedSoftBackward;
  * - value only (no gradient, no path): genericForward over the shorter axis, O(min(N, M)) memory;
  * - any other step set, soft or hard: genericForward + genericBackward / hardBacktrack.
  */
@@ -36,6 +37,17 @@ class Scratch {
   }
 }
 const scratch = new Scratch()
+const seedState = new Float64Array(4)
+
+/**
+ * Kernel choices of the TS backend. `expDomain`: run the seed soft-DTW forward pass in the exponential
+ * domain when its range allows (falls back to the log domain per item otherwise). Tests switch it off
+ * to check both paths on the same inputs.
+ */
+export const tsKernelSettings = { expDomain: true }
+
+/** Rows computed by each seed kernel since start (for tests and benchmarks: which path ran). */
+export const tsKernelStats = { expRows: 0, logRows: 0 }
 
 export const tsBackend: DtwBackend = {
   name: 'ts',
@@ -66,6 +78,8 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
   const predOff = new Int32Array(Ks)
   const ringLo = new Int32Array(Math.max(P, opts.maxDj + 1))
   const ringHi = new Int32Array(Math.max(P, opts.maxDj + 1))
+  const ringB = new Float64Array(Math.max(P, opts.maxDj + 1))
+  const predShift = new Float64Array(Ks)
   for (let b = 0; b < B; b++) {
     const N = batch.n[b]!
     const M = batch.m[b]!
@@ -74,38 +88,86 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
     const scale = 1 / normalizer(opts.normalize, N, M)
     const band = opts.band === null ? null : bandRows(N, M, opts.band)
     let raw: number
-    if (!hard && opts.seedSteps && (wantGrad || N >= M)) {
+    if (!hard && (opts.seedSteps || opts.stayAdvanceSteps) && (wantGrad || N >= M)) {
       // the training kernel: seed steps, soft, unit weights
       const W = wantGrad ? scratch.weights(3 * ((N + 1) * M + 1), f32) : null
       const rA = new Float64Array(M + 1)
       const rB = new Float64Array(M + 1)
-      const endR = new Float64Array(N)
-      K.seedSoftForward(
-        C,
-        off,
-        stride,
-        N,
-        M,
-        opts.gamma,
-        band ? band.lo : null,
-        band ? band.hi : null,
-        opts.openBegin,
-        priorW,
-        priorK,
-        W,
-        rA,
-        rB,
-        endR,
-      )
-      raw = endValue(endR, N, opts.gamma, opts.openEnd)
-      if (W !== null && G !== null && raw < INF) {
+      const endR = wantGrad ? new Float64Array(N) : null
+      const endB = wantGrad ? new Float64Array(N) : null
+      // rows in the exponential domain while its range allows, the rest in the log domain
+      const st = seedState.fill(0)
+      st[2] = INF
+      let i0 = 0
+      if (tsKernelSettings.expDomain)
+        i0 = K.seedExpForward(
+          C,
+          off,
+          stride,
+          N,
+          M,
+          opts.gamma,
+          band ? band.lo : null,
+          band ? band.hi : null,
+          opts.openBegin,
+          opts.openEnd,
+          opts.seedSteps,
+          priorW,
+          priorK,
+          W,
+          rA,
+          rB,
+          endR,
+          endB,
+          st,
+        )
+      tsKernelStats.expRows += i0
+      tsKernelStats.logRows += N - i0
+      if (i0 < N) {
+        // the row i0 − 1 lies in rA when i0 is even, in rB when odd
+        const last = i0 % 2 === 0 ? rA : rB
+        const other = last === rA ? rB : rA
+        if (i0 > 0)
+          st[1] = K.expRowToLog(
+            last,
+            M,
+            band ? band.lo[i0 - 1]! : 0,
+            band ? band.hi[i0 - 1]! : M - 1,
+            opts.gamma,
+          )
+        K.seedSoftForward(
+          C,
+          off,
+          stride,
+          N,
+          M,
+          opts.gamma,
+          band ? band.lo : null,
+          band ? band.hi : null,
+          opts.openBegin,
+          opts.openEnd,
+          opts.seedSteps,
+          priorW,
+          priorK,
+          W,
+          last,
+          other,
+          endR,
+          endB,
+          i0,
+          st,
+        )
+      }
+      const online = st[2] === INF ? INF : st[2]! - opts.gamma * Math.log(st[3]!)
+      raw = endR !== null && endB !== null ? endValue(endR, endB, N, opts.gamma, opts.openEnd) : online
+      if (W !== null && G !== null && endR !== null && endB !== null && raw < INF) {
         K.seedSoftBackward(
           N,
           M,
           band ? band.lo : null,
           band ? band.hi : null,
           W,
-          endWeights(endR, N, raw, opts.gamma, opts.openEnd),
+          endWeights(endR, endB, N, opts.gamma, opts.openEnd),
           rA,
           rB,
           G,
@@ -145,10 +207,13 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
         Pa,
         ringLo,
         ringHi,
+        ringB,
         predOff,
+        predShift,
         cand,
         null,
         0,
+        null,
         null,
         null,
         null,
@@ -156,6 +221,7 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
     } else if (hard) {
       const arg = new Uint8Array(N * M)
       const endR = new Float64Array(N)
+      const endB = new Float64Array(N)
       raw = K.genericForward(
         C,
         off,
@@ -180,12 +246,15 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
         P,
         ringLo,
         ringHi,
+        ringB,
         predOff,
+        predShift,
         cand,
         null,
         0,
         arg,
         endR,
+        endB,
         null,
       )
       const path: number[] = []
@@ -193,7 +262,7 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
         let endI = N - 1
         if (opts.openEnd) {
           endI = 0
-          for (let i = 1; i < N; i++) if (endR[i]! < endR[endI]!) endI = i
+          for (let i = 1; i < N; i++) if (endB[i]! - endB[endI]! + (endR[i]! - endR[endI]!) < 0) endI = i
         }
         K.hardBacktrack(
           M,
@@ -215,6 +284,7 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
       const WS = opts.unitSteps ? Ks : Ks + 1
       const W = scratch.weights(WS * N * M, f32)
       const endR = new Float64Array(N)
+      const endB = new Float64Array(N)
       const ring = new Float64Array(P * M)
       raw = K.genericForward(
         C,
@@ -240,12 +310,15 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
         P,
         ringLo,
         ringHi,
+        ringB,
         predOff,
+        predShift,
         cand,
         W,
         WS,
         null,
         endR,
+        endB,
         null,
       )
       if (G !== null && raw < INF) {
@@ -259,7 +332,7 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
           band ? band.hi : null,
           W,
           WS,
-          endWeights(endR, N, raw, opts.gamma, opts.openEnd),
+          endWeights(endR, endB, N, opts.gamma, opts.openEnd),
           ring,
           P,
           ringLo,
@@ -277,27 +350,56 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
   return { values, grad, paths }
 }
 
-/** The value from R(i, M−1) of every row: R(N−1, M−1), or with an open end the soft-min over rows. */
-export function endValue(endR: Float64Array, N: number, gamma: number, openEnd: boolean): number {
-  if (!openEnd) return endR[N - 1]!
-  let m = INF
-  for (let i = 0; i < N; i++) if (endR[i]! < m) m = endR[i]!
-  if (m === INF || gamma === 0) return m
-  let s = 0
-  for (let i = 0; i < N; i++) s += expNeg((m - endR[i]!) / gamma)
-  return m - gamma * Math.log(s)
+/**
+ * The index of the smallest R(i, M−1) = endB[i] + endR[i] (−1 if all are +∞), comparing differences
+ * (endB[i] − endB[k]) + (endR[i] − endR[k]) so that large offsets do not swamp small differences.
+ */
+function endArgmin(endR: Float64Array, endB: Float64Array, N: number): number {
+  let k = -1
+  for (let i = 0; i < N; i++)
+    if (endR[i]! < INF && (k < 0 || endB[i]! - endB[k]! + (endR[i]! - endR[k]!) < 0)) k = i
+  return k
 }
 
-/** ∂value/∂R(i, M−1) of every row: softmin weights over the open end, or 1 at the closed end. */
+/** The value from R(i, M−1) of every row: R(N−1, M−1), or with an open end the soft-min over rows. */
+export function endValue(
+  endR: Float64Array,
+  endB: Float64Array,
+  N: number,
+  gamma: number,
+  openEnd: boolean,
+): number {
+  if (!openEnd) return endB[N - 1]! + endR[N - 1]!
+  const k = endArgmin(endR, endB, N)
+  if (k < 0) return INF
+  if (gamma === 0) return endB[k]! + endR[k]!
+  let s = 0
+  for (let i = 0; i < N; i++)
+    if (endR[i]! < INF) s += expNeg(-(endB[i]! - endB[k]! + (endR[i]! - endR[k]!)) / gamma)
+  return endB[k]! + endR[k]! - gamma * Math.log(s)
+}
+
+/** ∂value/∂R(i, M−1) of every row: the soft-min weights over the open end, or 1 at the closed end. */
 export function endWeights(
   endR: Float64Array,
+  endB: Float64Array,
   N: number,
-  value: number,
   gamma: number,
   openEnd: boolean,
 ): Float64Array {
   const w = new Float64Array(N)
-  if (!openEnd) w[N - 1] = 1
-  else for (let i = 0; i < N; i++) w[i] = expNeg(Math.min(0, (value - endR[i]!) / gamma))
+  if (!openEnd) {
+    w[N - 1] = 1
+    return w
+  }
+  const k = endArgmin(endR, endB, N)
+  if (k < 0) return w
+  let s = 0
+  for (let i = 0; i < N; i++) {
+    if (endR[i]! === INF) continue
+    w[i] = expNeg(Math.min(0, -(endB[i]! - endB[k]! + (endR[i]! - endR[k]!)) / gamma))
+    s += w[i]!
+  }
+  for (let i = 0; i < N; i++) w[i] = w[i]! / s
   return w
 }

@@ -253,6 +253,7 @@ export class RealFft {
 /**
  * Periodic Hann window w[n] = ½ − ½·cos(2πn/N) (scipy `get_window('hann', N)`, librosa's default).
  * @param size N [samples]
+ * @example hannWindow(4096)
  */
 export function hannWindow(size: number): Float64Array {
   const w = new Float64Array(size)

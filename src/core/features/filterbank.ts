@@ -7,7 +7,8 @@
  * - `semitoneFilterBank`: energy-preserving semitone bands on a tuned grid, for the `align` pipeline.
  */
 
-/** Frequency of MIDI pitch p on a grid detuned by `cents` from A4 = 440 Hz [Hz]. */
+/** Frequency of MIDI pitch p on a grid detuned by `cents` from A4 = 440 Hz [Hz].
+ * @example pitchToHz(69, 40) // 450.3 */
 export function pitchToHz(p: number, cents = 0): number {
   return 440 * 2 ** ((p - 69 + cents / 100) / 12)
 }
@@ -91,6 +92,7 @@ export interface SparseBank {
  * @param minPitch lowest MIDI pitch (default 24 = C1)
  * @param maxPitch highest MIDI pitch (default 95 = B6)
  * @returns W, (maxPitch − minPitch + 1) sparse filters over bins 0 … nFft/2
+ * @example semitoneFilterBank(22050, 4096, 37.7) // 72 bands C1 … B6 on a grid 37.7 cents sharp
  */
 export function semitoneFilterBank(
   sampleRate: number,
@@ -146,6 +148,7 @@ export function semitoneFilterBank(
  * @param count number of pitches
  * @param lo MIDI pitch where the bump starts (weight 0)
  * @param hi MIDI pitch where it ends (weight 0)
+ * @example pitchWindow(24, 72, 36, 96) // treble weights of the align pipeline
  */
 export function pitchWindow(minPitch: number, count: number, lo: number, hi: number): Float64Array {
   const w = new Float64Array(count)

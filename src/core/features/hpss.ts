@@ -69,7 +69,13 @@ export function medianAlongFrequency(
   }
 }
 
-/** Streaming median-filter HPSS over bins 0 … K−1. */
+/**
+ * Streaming median-filter HPSS over bins 0 … K−1.
+ * @example
+ * const hp = new StreamingHpss(410, 17, 17)
+ * for (const mag of frames) hp.push(mag, mag.length, (t, harmonic) => use(t, harmonic))
+ * hp.finish((t, harmonic) => use(t, harmonic))
+ */
 export class StreamingHpss {
   /** K, bins per frame that get a harmonic value */
   readonly bins: number

@@ -95,66 +95,113 @@ const isStart = (i: number, j: number, o: RefOptions) => j === 0 && (i === 0 || 
 const isEnd = (i: number, j: number, N: number, M: number, o: RefOptions) =>
   j === M - 1 && (i === N - 1 || o.openEnd)
 
-/** R (N×M as nested arrays) by the plain recursion. */
-export function refAccumulate(C: ArrayLike<number>, N: number, M: number, o: RefOptions): number[][] {
+/** One candidate of a cell's soft-min: predecessor (or the start), its multiplier of C(i, j), its weight. */
+interface RefCand {
+  pi: number
+  pj: number
+  mult: number
+  p: number
+}
+
+/**
+ * R (N×M nested arrays) by the plain recursion, and for every cell its soft-min candidates with their
+ * weights ∂R(i,j)/∂candidate = exp(−(cand − R(i,j))/γ) (γ = 0: 1 for the first minimal candidate).
+ */
+export function refForward(
+  C: ArrayLike<number>,
+  N: number,
+  M: number,
+  o: RefOptions,
+): { R: number[][]; cands: RefCand[][][] } {
   const c = refCost(C, N, M, o)
   const R: number[][] = Array.from({ length: N }, () => new Array<number>(M).fill(Infinity))
+  const cands: RefCand[][][] = Array.from({ length: N }, () => Array.from({ length: M }, () => []))
   for (let i = 0; i < N; i++)
     for (let j = 0; j < M; j++) {
       if (c[i]![j] === Infinity) continue
-      const cand: number[] = []
-      if (isStart(i, j, o)) cand.push(c[i]![j]!)
+      const list: { pi: number; pj: number; mult: number; v: number }[] = []
       for (const s of o.steps) {
         const pi = i - s.di
         const pj = j - s.dj
-        if (pi >= 0 && pj >= 0) cand.push(R[pi]![pj]! + s.weight * c[i]![j]! + s.penalty)
+        if (pi >= 0 && pj >= 0 && R[pi]![pj]! < Infinity)
+          list.push({ pi, pj, mult: s.weight, v: R[pi]![pj]! + s.weight * c[i]![j]! + s.penalty })
       }
-      R[i]![j] = refSoftmin(cand, o.gamma)
+      // the start candidate last: hard DTW breaks ties in favour of the steps, in their listed order
+      if (isStart(i, j, o)) list.push({ pi: -1, pj: -1, mult: 1, v: c[i]![j]! })
+      const r = refSoftmin(
+        list.map((q) => q.v),
+        o.gamma,
+      )
+      R[i]![j] = r
+      if (r === Infinity) continue
+      let first = true
+      for (const q of list) {
+        let p: number
+        if (o.gamma > 0) p = Math.exp(-(q.v - r) / o.gamma)
+        else {
+          p = first && q.v === r ? 1 : 0
+          if (p === 1) first = false
+        }
+        cands[i]![j]!.push({ pi: q.pi, pj: q.pj, mult: q.mult, p })
+      }
     }
-  return R
+  return { R, cands }
+}
+
+/** R (N×M as nested arrays) by the plain recursion. */
+export function refAccumulate(C: ArrayLike<number>, N: number, M: number, o: RefOptions): number[][] {
+  return refForward(C, N, M, o).R
+}
+
+function endList(R: number[][], N: number, M: number, o: RefOptions): { i: number; v: number }[] {
+  const ends: { i: number; v: number }[] = []
+  for (let i = 0; i < N; i++)
+    if (isEnd(i, M - 1, N, M, o) && R[i]![M - 1]! < Infinity) ends.push({ i, v: R[i]![M - 1]! })
+  return ends
 }
 
 /** The value (normalised). */
 export function refValue(C: ArrayLike<number>, N: number, M: number, o: RefOptions): number {
   const R = refAccumulate(C, N, M, o)
-  const ends: number[] = []
-  for (let i = 0; i < N; i++) if (isEnd(i, M - 1, N, M, o)) ends.push(R[i]![M - 1]!)
-  return refSoftmin(ends, o.gamma) / norm(o, N, M)
+  return (
+    refSoftmin(
+      endList(R, N, M, o).map((e) => e.v),
+      o.gamma,
+    ) / norm(o, N, M)
+  )
 }
 
 /**
- * ∂value/∂C by the classic backward recursion of seed Alg. 2 generalised to any steps: the weight of
- * predecessor p at cell q is recomputed as exp(−(R(p) + w·C(q) + pen − R(q))/γ). Soft only (γ > 0).
+ * ∂value/∂C by the backward recursion of seed Alg. 2 generalised to any steps, using the soft-min
+ * weights of the forward pass: E(p) = Σ_{cells q with candidate p} E(q)·weight, plus the end weights;
+ * ∂value/∂C(i,j) = E(i,j)·Σ_candidates weight·multiplier. Soft (γ > 0) and hard (γ = 0: the path).
  */
 export function refGrad(C: ArrayLike<number>, N: number, M: number, o: RefOptions): number[][] {
-  const c = refCost(C, N, M, o)
-  const R = refAccumulate(C, N, M, o)
-  const g = o.gamma
-  const ends: number[] = []
-  for (let i = 0; i < N; i++) if (isEnd(i, M - 1, N, M, o)) ends.push(R[i]![M - 1]!)
-  const v = refSoftmin(ends, g)
+  const { R, cands } = refForward(C, N, M, o)
   const E: number[][] = Array.from({ length: N }, () => new Array<number>(M).fill(0))
   const G: number[][] = Array.from({ length: N }, () => new Array<number>(M).fill(0))
+  const ends = endList(R, N, M, o)
+  if (ends.length === 0) return G
+  const v = refSoftmin(
+    ends.map((e) => e.v),
+    o.gamma,
+  )
+  let firstEnd = true
+  for (const e of ends) {
+    if (o.gamma > 0) E[e.i]![M - 1]! += Math.exp(-(e.v - v) / o.gamma)
+    else if (firstEnd && e.v === v) {
+      E[e.i]![M - 1]! += 1
+      firstEnd = false
+    }
+  }
+  // cells in reverse topological order (every step has di ≥ 0, dj ≥ 0, di + dj ≥ 1)
   for (let i = N - 1; i >= 0; i--)
     for (let j = M - 1; j >= 0; j--) {
-      if (R[i]![j] === Infinity) continue
-      let e = 0
-      if (isEnd(i, j, N, M, o) && v < Infinity) e += Math.exp(-(R[i]![j]! - v) / g)
-      for (const s of o.steps) {
-        const si = i + s.di
-        const sj = j + s.dj
-        if (si < N && sj < M && R[si]![sj]! < Infinity)
-          e += E[si]![sj]! * Math.exp(-(R[i]![j]! + s.weight * c[si]![sj]! + s.penalty - R[si]![sj]!) / g)
-      }
-      E[i]![j] = e
-      // ∂R(i,j)/∂C(i,j) = Σ over the candidates of their weight × their multiplier of C(i,j)
+      const e = E[i]![j]!
       let d = 0
-      if (isStart(i, j, o)) d += Math.exp(-(c[i]![j]! - R[i]![j]!) / g)
-      for (const s of o.steps) {
-        const pi = i - s.di
-        const pj = j - s.dj
-        if (pi >= 0 && pj >= 0 && R[pi]![pj]! < Infinity)
-          d += s.weight * Math.exp(-(R[pi]![pj]! + s.weight * c[i]![j]! + s.penalty - R[i]![j]!) / g)
+      for (const q of cands[i]![j]!) {
+        d += q.p * q.mult
+        if (q.pi >= 0) E[q.pi]![q.pj]! += e * q.p
       }
       G[i]![j] = (e * d) / norm(o, N, M)
     }
@@ -188,6 +235,34 @@ export function refPaths(
   return out
 }
 
+/**
+ * The cost of a given path; throws unless it is admissible (starts at a start cell, ends at an end
+ * cell, moves by steps of the set, stays on finite cells in the band).
+ */
+export function refPathCost(
+  C: ArrayLike<number>,
+  N: number,
+  M: number,
+  o: RefOptions,
+  path: [number, number][],
+): number {
+  const c = refCost(C, N, M, o)
+  const [i0, j0] = path[0]!
+  if (!isStart(i0, j0, o)) throw new Error(`path starts at (${i0}, ${j0}), not a start cell`)
+  const [iz, jz] = path[path.length - 1]!
+  if (!isEnd(iz, jz, N, M, o)) throw new Error(`path ends at (${iz}, ${jz}), not an end cell`)
+  let cost = c[i0]![j0]!
+  for (let k = 1; k < path.length; k++) {
+    const [pi, pj] = path[k - 1]!
+    const [i, j] = path[k]!
+    const s = o.steps.find((t) => t.di === i - pi && t.dj === j - pj)
+    if (!s) throw new Error(`(${pi}, ${pj}) → (${i}, ${j}) is not a step of the set`)
+    cost += s.weight * c[i]![j]! + s.penalty
+  }
+  if (!(cost < Infinity)) throw new Error('the path crosses a forbidden cell')
+  return cost
+}
+
 /** −γ log Σ_paths exp(−cost/γ) (γ = 0: the minimum), normalised: the definition of (soft-)DTW. */
 export function refBruteForce(C: ArrayLike<number>, N: number, M: number, o: RefOptions): number {
   return (
@@ -214,4 +289,77 @@ export function randomMatrix(N: number, M: number, rand: () => number, scale = 1
   const a = new Float64Array(N * M)
   for (let k = 0; k < a.length; k++) a[k] = rand() * scale
   return a
+}
+
+/** a + b as an unevaluated sum hi + lo (Knuth's two-sum, exact). */
+function twoSum(a: number, b: number): [number, number] {
+  const s = a + b
+  const bb = s - a
+  return [s, a - (s - bb) + (b - bb)]
+}
+
+/** (hi, lo) + (hi2, lo2) in double-double. */
+function ddAdd(a: [number, number], b: [number, number]): [number, number] {
+  const [s, e] = twoSum(a[0], b[0])
+  return twoSum(s, e + a[1] + b[1])
+}
+
+/**
+ * A higher-precision reference for the numerics tests: the accumulated costs R are kept in
+ * double-double, so the differences R(p) − R(q) that the soft-min weights depend on are exact to
+ * ~1e-30 even when |R|/γ is 1e10 (where any float64 R loses about eps·|R|/γ). Soft-min weights then
+ * come from Math.exp of those differences; E sums positive products in float64. Unit-weight steps
+ * (default: the seed's), closed ends.
+ * @returns value (float64) and E (N×M nested arrays)
+ */
+export function refHighPrecision(
+  C: ArrayLike<number>,
+  N: number,
+  M: number,
+  gamma: number,
+  steps: { di: number; dj: number }[] = REF_SEED,
+): { value: number; E: number[][] } {
+  type DD = [number, number]
+  const R: DD[][] = Array.from({ length: N }, () => Array.from({ length: M }, () => [Infinity, 0] as DD))
+  // per cell: the weight of each step's predecessor
+  const Wt: number[][][] = Array.from({ length: N }, () =>
+    Array.from({ length: M }, () => steps.map(() => 0)),
+  )
+  for (let i = 0; i < N; i++)
+    for (let j = 0; j < M; j++) {
+      const c = C[i * M + j]!
+      if (c === Infinity) continue
+      const preds: DD[] = steps.map((s) =>
+        i - s.di >= 0 && j - s.dj >= 0 ? R[i - s.di]![j - s.dj]! : ([Infinity, 0] as DD),
+      )
+      if (i === 0 && j === 0) {
+        R[0]![0] = [c, 0]
+        continue
+      }
+      let m: DD = [Infinity, 0]
+      for (const p of preds) if (p[0] < m[0] || (p[0] === m[0] && p[1] < m[1])) m = p
+      if (m[0] === Infinity) continue
+      const e = preds.map((p) => {
+        if (p[0] === Infinity) return 0
+        const d = ddAdd(p, [-m[0], -m[1]])
+        return Math.exp(-(d[0] + d[1]) / gamma)
+      })
+      const S = e.reduce((a, b) => a + b, 0)
+      R[i]![j] = ddAdd(ddAdd(m, [c, 0]), [-gamma * Math.log(S), 0])
+      Wt[i]![j] = e.map((x) => x / S)
+    }
+  const E: number[][] = Array.from({ length: N }, () => new Array<number>(M).fill(0))
+  const value = R[N - 1]![M - 1]![0] + R[N - 1]![M - 1]![1]
+  if (value < Infinity)
+    for (let i = N - 1; i >= 0; i--)
+      for (let j = M - 1; j >= 0; j--) {
+        let e = i === N - 1 && j === M - 1 ? 1 : 0
+        steps.forEach((s, k) => {
+          const si = i + s.di
+          const sj = j + s.dj
+          if (si < N && sj < M) e += E[si]![sj]! * Wt[si]![sj]![k]!
+        })
+        E[i]![j] = e
+      }
+  return { value, E }
 }
