@@ -374,7 +374,11 @@ export async function train(
   const trainSet = prepare(data.train, o, skipped)
   const valSet = prepare(data.val, o, skipped)
   if (trainSet.length === 0)
-    throw new RangeError('train: no usable training items (see the skipped list for reasons)')
+    throw new RangeError(
+      data.train.length === 0
+        ? 'train: there are no training items (is a split "train" in the manifest?)'
+        : `train: no usable training items for the ${o.loss} loss: ${skipped.length} skipped, e.g. ${skipped[0]!.id}: ${skipped[0]!.reason}`,
+    )
   const model = createModel(modelConfigFor(o))
   const optimizer = tf.train.adam(o.learningRate, o.beta1, o.beta2, o.epsilon)
   const rng = createRng(o.seed)

@@ -184,7 +184,10 @@ describe('train', () => {
       coarse: [1],
     }
     await expect(train({ train: [typedOnly], val: [] }, { loss: 'bce', epochs: 1 })).rejects.toThrow(
-      /no usable training items/,
+      'train: no usable training items for the bce loss: 1 skipped, e.g. typed: no strong (timed) targets',
+    )
+    await expect(train({ train: [], val: [] }, { loss: 'bce', epochs: 1 })).rejects.toThrow(
+      /no training items \(is a split "train"/,
     )
     const r = await train(
       { train: [...data.train.slice(0, 3), typedOnly], val: [] },
