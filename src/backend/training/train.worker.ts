@@ -3,9 +3,14 @@
  * through a shared flag, so it is seen between batches without waiting for the event loop.
  */
 import { parentPort, workerData } from 'node:worker_threads'
+import { registerNativeDtwBackends } from '../native'
 import { defaultChromaSource } from './chroma'
 import type { WorkerMessage } from './job'
 import { runTrainingSession, type TrainingRequest } from './session'
+
+// Each worker thread has its own DTW backend registry: the soft-DTW loss uses the native backend
+// (C++ threads, or CUDA for large batches) only when it is registered in this thread.
+registerNativeDtwBackends()
 
 const { request, cancel } = workerData as { request: TrainingRequest; cancel: SharedArrayBuffer }
 const flag = new Int32Array(cancel)

@@ -9,6 +9,8 @@ export { defaultDurationPriorOptions, durationKernel, logDurationPrior } from '.
 export type { ChordTemplate, EmissionOptions, FrameFeatures } from './emissions'
 export { chordTemplate, defaultEmissionOptions, frameFeatures, TRIADS, templateScores } from './emissions'
 export { AlignError } from './errors'
+export type { FrameGrid, FrameProbabilities } from './model-frames'
+export { resampleProbabilities } from './model-frames'
 export type { RecognizeOptions, RecognizeResult } from './recognize'
 export { defaultRecognizeOptions, posteriorUniform, recognizeChords, viterbiUniform } from './recognize'
 export type {
