@@ -242,6 +242,9 @@ function fmt(x: number | null, d = 3) {
 }
 
 /** Template vs model emissions on the same items (`--model`). */
+/** `--model-evidence W`: the aligner's modelEvidencePerSecond (default: the aligner's own). */
+const evidence = Number(arg('--model-evidence', '-1'))
+
 async function modelQuality(dir: string, label: string, modelPath: string) {
   if (!existsSync(join(dir, 'manifest.json'))) {
     process.stderr.write(`bench/align: ${dir}/manifest.json missing, skipping ${label}\n`)
@@ -261,11 +264,8 @@ async function modelQuality(dir: string, label: string, modelPath: string) {
     const seq = parseChordsTxt(readFileSync(join(dir, it.chords), 'utf8'))
     const ref = parseLabStrict(readFileSync(join(dir, it.lab), 'utf8'))
     push('align, templates', it.id, evaluateAnnotation(ref, alignChords(chroma, seq, { duration }).segments))
-    push(
-      'align, model',
-      it.id,
-      evaluateAnnotation(ref, alignChords(chroma, seq, { duration, model: probs }).segments),
-    )
+    const mo = { duration, model: probs, ...(evidence > 0 ? { modelEvidencePerSecond: evidence } : {}) }
+    push('align, model', it.id, evaluateAnnotation(ref, alignChords(chroma, seq, mo).segments))
     push(
       'recognize, templates',
       it.id,

@@ -72,6 +72,24 @@ export function hashSplit(contentHash: string): 'train' | 'val' | 'test' {
   return u < 0.2 ? 'test' : u < 0.35 ? 'val' : 'train'
 }
 
+/**
+ * The best model is chosen by validation loss; a corpus without validation recordings gets some from
+ * its training recordings (≈ 20 %, at least 1, chosen by a hash of their ids), when it has three or
+ * more. Without any, the trainer would pick the epoch by training loss, which a γ schedule makes
+ * incomparable across epochs (a large γ gives a much lower soft-DTW value).
+ * @returns the ids moved to validation (the recordings are changed in place)
+ */
+export function ensureValidation(recordings: Recording[]): string[] {
+  if (recordings.some((r) => r.split === 'val')) return []
+  const train = recordings.filter((r) => (r.split ?? 'train') === 'train')
+  if (train.length < 3) return []
+  const k = Math.max(1, Math.round(train.length * 0.2))
+  const key = (id: string) => createHash('sha256').update(id).digest('hex')
+  const chosen = [...train].sort((a, b) => (key(a.id) < key(b.id) ? -1 : 1)).slice(0, k)
+  for (const r of chosen) r.split = 'val'
+  return chosen.map((r) => r.id)
+}
+
 /** Train options of an API training configuration. */
 export function trainOptions(cfg: TrainConfig): Partial<TrainOptions> {
   const sdtw = cfg.loss === 'sdtw'
@@ -300,6 +318,12 @@ export function trainingHandlers(
     if (!d.trainer) throw new ApiError('unavailable', d.missing)
     ctx.progress('loading the corpus', 0)
     const corpus = await loadCorpus(cfg.corpus, ctx, true)
+    const notes: string[] = []
+    const moved = ensureValidation(corpus.recordings)
+    if (moved.length)
+      notes.push(
+        `the corpus has no validation recordings: ${moved.length} of the training ones (${moved.join(', ')}) choose the best epoch`,
+      )
     const targets = cfg.loss === 'bce' || cfg.targets === 'segments' ? 'lab' : 'chords'
     const segment = { length: 150 }
     const split = splitItems(corpus.recordings, targets, segment)
@@ -398,6 +422,7 @@ export function trainingHandlers(
       skipped: [...corpus.skipped, ...outcome.skipped.map((s) => `${s.id}: ${s.reason}`)].slice(0, 20),
       heldOut,
       activeModelId: activeId,
+      notes,
     }
   }
 

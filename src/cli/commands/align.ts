@@ -4,7 +4,7 @@
  * `.chords.txt`, with progress on stderr.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { loadModel, readModelFile } from '../../backend/inference'
 import { type AlignOptions, type AlignResult, type Anchor, alignChords } from '../../core/align'
@@ -114,8 +114,8 @@ async function batch(f: AlignFlags): Promise<void> {
   const model = f.model ? await loadModel(readModelFile(f.model)) : null
   const summary: { id: string; warnings: number; transposition: number; ms: number }[] = []
   for (const [i, it] of chosen.entries()) {
-    const seq = parseSequenceStrict(readFileSync(join(dir, it.chords!), 'utf8')).map((c) => c.label)
-    const { r, ms } = await alignOne(join(dir, it.audio), seq, f, undefined, it.duration_s, model)
+    const seq = parseSequenceStrict(readFileSync(resolve(dir, it.chords!), 'utf8')).map((c) => c.label)
+    const { r, ms } = await alignOne(resolve(dir, it.audio), seq, f, undefined, it.duration_s, model)
     writeFileSync(join(f.out, `${it.id}.lab`), formatLab(r.segments))
     if (f.json) writeFileSync(join(f.out, `${it.id}.json`), `${JSON.stringify(resultJson(r, ms))}\n`)
     summary.push({ id: it.id, warnings: r.warnings.length, transposition: r.transposition, ms })

@@ -179,6 +179,8 @@ export const TrainResult = z.strictObject({
   heldOut: z.array(ComparisonRow),
   /** Which model was active when training started (null: none). */
   activeModelId: Id.nullable(),
+  /** What the service decided for the user (e.g. validation recordings taken from the training ones). */
+  notes: z.array(z.string()),
 })
 export type TrainResult = z.infer<typeof TrainResult>
 
