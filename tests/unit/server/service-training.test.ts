@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ChordWarpService, createAppService } from '../../../src/backend/service'
 import {
@@ -64,6 +65,7 @@ describe.skipIf(!hasCorpus() || !built)('training through the service', () => {
   let trained: TrainResult
 
   beforeAll(async () => {
+    tf.env().set('PROD', true)
     dir = mkdtempSync(join(tmpdir(), 'cw-train-'))
     // a "shipped" model: untrained binary templates, in a resources folder of its own
     mkdirSync(join(dir, 'resources/models'), { recursive: true })
@@ -196,7 +198,9 @@ describe.skipIf(!hasCorpus() || !built)('training through the service', () => {
       await call<JobRef>('align', { recordingId: rec.id, sequence: seq, emission: 'model' }),
     )
     expect(a.method).toMatch(/^model "bce test" emissions/)
-    expect(evaluateChords(ref, a.segments).scores.majmin).toBeGreaterThan(0.9)
+    const majmin = evaluateChords(ref, a.segments).scores.majmin
+    console.log(`[service-training] synth01 aligned with the 4-epoch BCE model: majmin ${majmin.toFixed(3)}`)
+    expect(majmin).toBeGreaterThan(0.9)
     const t = await job<AlignResult>(await call<JobRef>('align', { recordingId: rec.id, sequence: seq }))
     expect(t.method).toMatch(/^template emissions/)
     const r = await job<AlignResult>(

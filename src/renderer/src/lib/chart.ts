@@ -1,6 +1,6 @@
 /** Small pure helpers of the SVG charts: nice axis ticks, linear scales, colour ramps. */
 
-/** About `count` round tick values covering [lo, hi] (steps of 1, 2 or 5 × 10^k). */
+/** About `count` round tick values within [lo, hi] (steps of 1, 2 or 5 × 10^k). */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return []
   if (hi === lo) {
@@ -8,9 +8,11 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
     lo -= d
     hi += d
   }
+  // d3's tickIncrement: the 1/2/5 multiple nearest (geometrically) to span / count
   const raw = (hi - lo) / Math.max(1, count)
   const mag = 10 ** Math.floor(Math.log10(raw))
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag
+  const err = raw / mag
+  const step = (err >= Math.sqrt(50) ? 10 : err >= Math.sqrt(10) ? 5 : err >= Math.sqrt(2) ? 2 : 1) * mag
   const out: number[] = []
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
     out.push(Math.abs(v) < step * 1e-9 ? 0 : v)
