@@ -180,12 +180,14 @@ describe.skipIf(!!missing || !hasCorpus())('training and insight in browser mode
     await page.getByTestId('insight-alignment').click()
     const canvas = page.getByTestId('expected-alignment')
     await canvas.waitFor({ timeout: 60_000 })
-    const frames = Number(await canvas.getAttribute('data-frames'))
+    const f0 = Number(await canvas.getAttribute('data-f0'))
+    const f1 = Number(await canvas.getAttribute('data-f1'))
+    expect([f0, f1]).toEqual([0, Number(await canvas.getAttribute('data-frames'))]) // a short clip: all of it
     const box = (await canvas.boundingBox())!
     // click 40 % into the recording: the picked time and the audio position follow
     await canvas.click({ position: { x: box.width * 0.4, y: box.height * 0.4 } })
     const picked = Number(await page.getByTestId('picked-cell').getAttribute('data-time'))
-    const expected = Math.floor(0.4 * frames) / (22050 / 2048)
+    const expected = Math.floor(0.4 * (f1 - f0)) / (22050 / 2048)
     expect(Math.abs(picked - expected)).toBeLessThan(0.2)
     // the audio element moved there (and plays from there)
     const position = (await page.evaluate(
