@@ -9,14 +9,14 @@
  * explicit-duration recursion (O(K·n·Dmax), Dmax = 6 medians) on the same problem in the same run.
  *
  * `--model m.json [--model-name NAME]`: instead, template vs trained-model emissions on the same items
- * (forced alignment and recognition, dev and hard corpus), written to bench/results/align-model.json.
+ * (forced alignment and recognition, dev and hard corpus), written to bench/results/align-model-<model>.json.
  * The model reads the `fmp` chroma (≈ 10.77 frames/s); its probabilities are resampled onto the
  * `align` chroma's grid (≈ 21.5 frames/s, frames centred at t·hop/sr) as the app does.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { analyzeFile, DirectoryFeatureCache } from '../src/backend/features'
 import { loadModel, modelProbabilitiesOn, readModelFile } from '../src/backend/inference'
 import { type AlignOptions, alignChords, type ChromaInput, recognizeChords } from '../src/core/align'
@@ -297,7 +297,8 @@ async function modelMain(modelPath: string) {
     hard,
   }
   mkdirSync(join(root, 'bench/results'), { recursive: true })
-  writeFileSync(join(root, 'bench/results/align-model.json'), `${JSON.stringify(result, null, 1)}\n`)
+  const stem = basename(modelPath).replace(/\.json$/i, '')
+  writeFileSync(join(root, `bench/results/align-model-${stem}.json`), `${JSON.stringify(result, null, 1)}\n`)
   const lines: string[] = []
   for (const q of [dev, hard]) {
     if (!q) continue

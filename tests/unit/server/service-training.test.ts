@@ -272,6 +272,33 @@ describe.skipIf(!hasCorpus() || !built)('training through the service', () => {
     for (const r of dist.rows) expect(r.perClass.reduce((a, b) => a + b, 0)).toBe(r.major + r.minor)
   })
 
+  it('cancels a run: the best model so far is kept and the run says cancelled', async () => {
+    const ref = await call<JobRef>('train', {
+      corpus: { kind: 'library', includeImported: true },
+      loss: 'bce',
+      epochs: 500,
+      name: 'cancelled run',
+    })
+    const firstEpoch = new Promise<void>((resolve) => {
+      const off = service.on('train-progress', (p) => {
+        if (p.jobId === ref.jobId && p.type === 'epoch') {
+          off()
+          resolve()
+        }
+      })
+    })
+    await firstEpoch
+    expect(await call('cancelJob', { jobId: ref.jobId })).toEqual({ cancelled: true })
+    await expect(job(ref)).rejects.toThrow(/job cancelled/)
+    const runs = await call<RunSummary[]>('listRuns', {})
+    const run = runs[0]!
+    expect(run.status).toBe('cancelled')
+    expect(run.epochs.length).toBeGreaterThanOrEqual(1)
+    expect(run.epochs.length).toBeLessThan(500)
+    const models = await call<ModelSummary[]>('listModels', {})
+    expect(models.find((m) => m.id === run.modelId)).toMatchObject({ name: 'cancelled run', active: false })
+  })
+
   it('says why alignment with a model is impossible when none is active', async () => {
     await call('setActiveModel', { modelId: null })
     const recs = await call<{ id: string }[]>('listRecordings', {})
