@@ -5,7 +5,7 @@
 //   node bench/seed-table.mjs --backends-only       only the cpu-vs-wasm epoch timing
 // Writes bench/results/seed-table.json and prints a Markdown table. Needs `node scripts/build-node.mjs`.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -20,15 +20,24 @@ const arg = (name, dflt) => {
 }
 const manifest = arg('--manifest', '../shared/data/manifest.json')
 const jobs = arg('--jobs', '1')
+const backendEpochs = arg('--backend-epochs', '10')
 
 function cli(cliArgs) {
   const t0 = performance.now()
-  const r = spawnSync(process.execPath, [join(root, 'bin/chordwarp.js'), ...cliArgs], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 })
+  const r = spawnSync(process.execPath, [join(root, 'bin/chordwarp.js'), ...cliArgs], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 28,
+  })
   if (r.status !== 0) throw new Error(`chordwarp ${cliArgs.join(' ')} exited ${r.status}`)
   return { seconds: (performance.now() - t0) / 1000, stdout: r.stdout }
 }
 
-const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim()
+const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {
+  cwd: root,
+  encoding: 'utf8',
+}).stdout.trim()
 const result = {
   date: new Date().toISOString(),
   commit,
@@ -37,23 +46,60 @@ const result = {
   note: 'wall time; the machine may be shared (noisy); rerun on a quiet machine for final numbers',
 }
 
-// 1. tfjs backends per epoch: BCE and soft-DTW (uniform 16), 5 epochs each, same data, same seed
+// 1. tfjs backends per epoch: BCE and soft-DTW (uniform 16), --backend-epochs each (default 10), same data and seed
 const tmp = mkdtempSync(join(tmpdir(), 'cw-bench-'))
 result.backends = []
 for (const backend of ['cpu', 'wasm'])
   for (const loss of ['bce', 'sdtw']) {
     const out = join(tmp, `${backend}-${loss}.json`)
-    const r = cli(['train', '--manifest', manifest, '--loss', loss, '--epochs', '5', '--backend', backend, '-o', out, '--force', '--json', '--quiet'])
+    const r = cli([
+      'train',
+      '--manifest',
+      manifest,
+      '--loss',
+      loss,
+      '--epochs',
+      backendEpochs,
+      '--backend',
+      backend,
+      '-o',
+      out,
+      '--force',
+      '--json',
+      '--quiet',
+    ])
     const file = JSON.parse(readFileSync(out, 'utf8'))
-    result.backends.push({ backend, loss, epochs: 5, trainSeconds: file.training.ms / 1000, msPerEpoch: file.training.ms / 5, wallSeconds: r.seconds })
+    const epochs = Number(backendEpochs)
+    result.backends.push({
+      backend,
+      loss,
+      epochs,
+      trainSeconds: file.training.ms / 1000,
+      msPerEpoch: file.training.ms / epochs,
+      wallSeconds: r.seconds,
+    })
   }
 const per = (b, l) => result.backends.find((x) => x.backend === b && x.loss === l).msPerEpoch
-result.cpuOverWasm = { bce: per('cpu', 'bce') / per('wasm', 'bce'), sdtw: per('cpu', 'sdtw') / per('wasm', 'sdtw') }
+result.cpuOverWasm = {
+  bce: per('cpu', 'bce') / per('wasm', 'bce'),
+  sdtw: per('cpu', 'sdtw') / per('wasm', 'sdtw'),
+}
 
 // 2. the whole table
 if (!backendsOnly) {
   const out = quick ? join(tmp, 'experiment') : join(root, 'docs/experiment')
-  const expArgs = ['experiment', 'seed-table', '--manifest', manifest, '--out', out, '--jobs', jobs, '--backend', 'auto']
+  const expArgs = [
+    'experiment',
+    'seed-table',
+    '--manifest',
+    manifest,
+    '--out',
+    out,
+    '--jobs',
+    jobs,
+    '--backend',
+    'auto',
+  ]
   if (quick) expArgs.push('--seeds', '0', '--epochs', '20')
   const r = cli(expArgs)
   const res = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))
@@ -71,11 +117,20 @@ if (!backendsOnly) {
   }
 }
 
+const resultsFile = join(root, 'bench/results/seed-table.json')
+if (backendsOnly && existsSync(resultsFile)) {
+  // keep the last full-table timing
+  const old = JSON.parse(readFileSync(resultsFile, 'utf8'))
+  if (old.table) result.table = { ...old.table, measured: old.date, commit: old.commit }
+}
 mkdirSync(join(root, 'bench/results'), { recursive: true })
 writeFileSync(join(root, 'bench/results/seed-table.json'), `${JSON.stringify(result, null, 1)}\n`)
 let md = `| measurement | value |\n|---|---|\n`
-for (const b of result.backends) md += `| tfjs ${b.backend}, ${b.loss}, ms per epoch (280 segments, batch 5) | ${b.msPerEpoch.toFixed(0)} |\n`
+for (const b of result.backends)
+  md += `| tfjs ${b.backend}, ${b.loss}, ms per epoch (280 segments, batch 5, mean of ${b.epochs}) | ${b.msPerEpoch.toFixed(0)} |\n`
 md += `| cpu / wasm time ratio (bce, sdtw) | ${result.cpuOverWasm.bce.toFixed(1)}×, ${result.cpuOverWasm.sdtw.toFixed(1)}× |\n`
 if (result.table)
   md += `| whole seed table: ${result.table.runs} runs (${result.table.seeds.length} seeds, ${result.table.epochs} epochs), ${result.table.backend}, ${result.table.jobs} job(s) | ${result.table.wallSeconds.toFixed(0)} s |\n`
-process.stdout.write(`${md}\n(${result.machine}, Node ${result.node}, ${result.date.slice(0, 10)}, commit ${commit})\n`)
+process.stdout.write(
+  `${md}\n(${result.machine}, Node ${result.node}, ${result.date.slice(0, 10)}, commit ${commit})\n`,
+)
