@@ -21,7 +21,18 @@ interface CommandModule {
 }
 
 /** Commands that exist. */
-const BUILT: CommandModule[] = [chords, chroma, dtw, bench, importCmd, exportCmd, library, backup, train, experiment]
+const BUILT: CommandModule[] = [
+  chords,
+  chroma,
+  dtw,
+  bench,
+  importCmd,
+  exportCmd,
+  library,
+  backup,
+  train,
+  experiment,
+]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */
 const PLANNED: Record<string, string> = {
