@@ -1,0 +1,75 @@
+/**
+ * The recording an `align` / `recognize` command works on: chroma (align pipeline) and duration,
+ * from an audio file or from the JSON that `chordwarp chroma --json` prints.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { analyzeFile, DirectoryFeatureCache } from '../../backend/features'
+import type { ChromaInput } from '../../core/align'
+import { UserError } from '../errors'
+
+export interface Recording {
+  chroma: ChromaInput
+  /** [seconds] */
+  duration: number
+}
+
+function flatten(rows: unknown, name: string, path: string): Float32Array {
+  if (!Array.isArray(rows)) throw new UserError(`${path}: "${name}" must be a list of 12-value rows`)
+  const out = new Float32Array(rows.length * 12)
+  rows.forEach((r, t) => {
+    if (!Array.isArray(r) || r.length !== 12 || !r.every((v) => typeof v === 'number' && Number.isFinite(v)))
+      throw new UserError(`${path}: "${name}" row ${t + 1} is not 12 finite numbers`)
+    out.set(r as number[], t * 12)
+  })
+  return out
+}
+
+/** Chroma from `chordwarp chroma --json` output: {frameRate, chroma: T×12, bass?: T×12, duration?}. */
+export function readChromaJson(path: string): Recording {
+  let v: Record<string, unknown>
+  try {
+    v = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
+  } catch (e) {
+    throw new UserError(`${path}: not a chroma JSON file (${(e as Error).message})`)
+  }
+  const frameRate = Number(v.frameRate)
+  if (!(frameRate > 0)) throw new UserError(`${path}: "frameRate" must be a positive number`)
+  const data = flatten(v.chroma, 'chroma', path)
+  const frames = data.length / 12
+  const bass = v.bass === undefined ? undefined : flatten(v.bass, 'bass', path)
+  if (bass && bass.length !== data.length)
+    throw new UserError(`${path}: "bass" and "chroma" differ in length`)
+  const duration = typeof v.duration === 'number' && v.duration > 0 ? v.duration : frames / frameRate
+  return { chroma: { data, bass, frames, frameRate }, duration }
+}
+
+/** Where features are cached: the same folder as `chordwarp chroma` uses. */
+export function featureCacheDir(dir?: string): string {
+  return dir ?? process.env.CHORDWARP_CACHE_DIR ?? join(homedir(), '.cache', 'chordwarp', 'features')
+}
+
+export interface LoadOptions {
+  /** Read and fill the feature cache. Default true. */
+  cache?: boolean
+  /** Cache folder. Default `featureCacheDir()`. */
+  cacheDir?: string
+}
+
+/**
+ * Load a recording: an audio file (decoded, `align` chroma pipeline, feature cache) or the `.json`
+ * chroma that `chordwarp chroma --json` prints. The duration is the decoded length; on a cache hit,
+ * where nothing is decoded, it is taken from the frame count (frames = 1 + ⌊samples / hop⌋, so the
+ * estimate (frames − ½)·hop / sampleRate is within half a hop, ≈ 23 ms).
+ * @throws UserError / AudioDecodeError with one line for a missing or unreadable file
+ */
+export async function loadRecording(path: string, options: LoadOptions = {}): Promise<Recording> {
+  if (!existsSync(path)) throw new UserError(`file not found: ${path}`)
+  if (path.toLowerCase().endsWith('.json')) return readChromaJson(path)
+  const cache = options.cache === false ? null : new DirectoryFeatureCache(featureCacheDir(options.cacheDir))
+  const r = await analyzeFile(path, { pipeline: 'align' }, { cache })
+  const c = r.chroma
+  const duration = r.decode ? r.decode.duration : (c.frames - 0.5) / c.frameRate
+  return { chroma: c, duration }
+}

@@ -1,0 +1,23 @@
+/**
+ * Forced alignment of typed chord sequences and chord recognition without a sequence.
+ * Other rooms import from here only.
+ */
+export type { AlignOptions, ModelProbabilities } from './align'
+export { alignChords, defaultAlignOptions } from './align'
+export type { DurationPriorOptions } from './duration'
+export { defaultDurationPriorOptions, durationKernel, logDurationPrior } from './duration'
+export type { ChordTemplate, EmissionOptions, FrameFeatures } from './emissions'
+export { chordTemplate, defaultEmissionOptions, frameFeatures, TRIADS, templateScores } from './emissions'
+export { AlignError } from './errors'
+export type { RecognizeOptions, RecognizeResult } from './recognize'
+export { defaultRecognizeOptions, posteriorUniform, recognizeChords, viterbiUniform } from './recognize'
+export type {
+  AlignedBoundary,
+  AlignedSegment,
+  AlignResult,
+  AlignWarning,
+  AlignWarningKind,
+  Anchor,
+  ChordSegment,
+  ChromaInput,
+} from './types'
