@@ -3,11 +3,13 @@
  * through a shared flag, so it is seen between batches without waiting for the event loop.
  */
 import { parentPort, workerData } from 'node:worker_threads'
+import { registerNativeDtwBackends } from '../native'
 import { defaultChromaSource } from './chroma'
 import type { WorkerMessage } from './job'
 import { runTrainingSession, type TrainingRequest } from './session'
 
 const { request, cancel } = workerData as { request: TrainingRequest; cancel: SharedArrayBuffer }
+registerNativeDtwBackends() // the soft-DTW engine's native / CUDA backends, when the addon loads (never throws)
 const flag = new Int32Array(cancel)
 const post = (m: WorkerMessage) => parentPort!.postMessage(m)
 
