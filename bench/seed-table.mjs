@@ -5,7 +5,7 @@
 //   node bench/seed-table.mjs --backends-only       only the cpu-vs-wasm epoch timing
 // Writes bench/results/seed-table.json and prints a Markdown table. Needs `node scripts/build-node.mjs`.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -20,6 +20,7 @@ const arg = (name, dflt) => {
 }
 const manifest = arg('--manifest', '../shared/data/manifest.json')
 const jobs = arg('--jobs', '1')
+const backendEpochs = arg('--backend-epochs', '10')
 
 function cli(cliArgs) {
   const t0 = performance.now()
@@ -45,7 +46,7 @@ const result = {
   note: 'wall time; the machine may be shared (noisy); rerun on a quiet machine for final numbers',
 }
 
-// 1. tfjs backends per epoch: BCE and soft-DTW (uniform 16), 5 epochs each, same data, same seed
+// 1. tfjs backends per epoch: BCE and soft-DTW (uniform 16), --backend-epochs each (default 10), same data and seed
 const tmp = mkdtempSync(join(tmpdir(), 'cw-bench-'))
 result.backends = []
 for (const backend of ['cpu', 'wasm'])
@@ -58,7 +59,7 @@ for (const backend of ['cpu', 'wasm'])
       '--loss',
       loss,
       '--epochs',
-      '5',
+      backendEpochs,
       '--backend',
       backend,
       '-o',
@@ -68,12 +69,13 @@ for (const backend of ['cpu', 'wasm'])
       '--quiet',
     ])
     const file = JSON.parse(readFileSync(out, 'utf8'))
+    const epochs = Number(backendEpochs)
     result.backends.push({
       backend,
       loss,
-      epochs: 5,
+      epochs,
       trainSeconds: file.training.ms / 1000,
-      msPerEpoch: file.training.ms / 5,
+      msPerEpoch: file.training.ms / epochs,
       wallSeconds: r.seconds,
     })
   }
@@ -115,11 +117,17 @@ if (!backendsOnly) {
   }
 }
 
+const resultsFile = join(root, 'bench/results/seed-table.json')
+if (backendsOnly && existsSync(resultsFile)) {
+  // keep the last full-table timing
+  const old = JSON.parse(readFileSync(resultsFile, 'utf8'))
+  if (old.table) result.table = { ...old.table, measured: old.date, commit: old.commit }
+}
 mkdirSync(join(root, 'bench/results'), { recursive: true })
 writeFileSync(join(root, 'bench/results/seed-table.json'), `${JSON.stringify(result, null, 1)}\n`)
 let md = `| measurement | value |\n|---|---|\n`
 for (const b of result.backends)
-  md += `| tfjs ${b.backend}, ${b.loss}, ms per epoch (280 segments, batch 5) | ${b.msPerEpoch.toFixed(0)} |\n`
+  md += `| tfjs ${b.backend}, ${b.loss}, ms per epoch (280 segments, batch 5, mean of ${b.epochs}) | ${b.msPerEpoch.toFixed(0)} |\n`
 md += `| cpu / wasm time ratio (bce, sdtw) | ${result.cpuOverWasm.bce.toFixed(1)}×, ${result.cpuOverWasm.sdtw.toFixed(1)}× |\n`
 if (result.table)
   md += `| whole seed table: ${result.table.runs} runs (${result.table.seeds.length} seeds, ${result.table.epochs} epochs), ${result.table.backend}, ${result.table.jobs} job(s) | ${result.table.wallSeconds.toFixed(0)} s |\n`

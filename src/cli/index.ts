@@ -43,6 +43,8 @@ const BUILT: CommandModule[] = [
   backup,
   serve,
   doctor,
+  train,
+  experiment,
 ]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */

@@ -164,3 +164,16 @@ describe.skipIf(!hasCorpus())('chordwarp train on real audio (3 synth clips)', (
     expect(file.training.counts.train).toBe(1) // one whole recording
   })
 })
+
+describe('chordwarp doctor', () => {
+  test('reports the tfjs backend training selects and why earlier candidates failed', () => {
+    const r = chordwarp(['doctor', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const t = JSON.parse(r.stdout).tfjs
+    expect(t.attempts.at(-1).candidate).toBe(t.candidate)
+    expect(t.inUse).toBe(['node', 'node-gpu'].includes(t.candidate) ? 'tensorflow' : t.candidate)
+    expect(t.attempts.at(-1).ok).toBe(true)
+    for (const a of t.attempts.slice(0, -1)) expect(a.reason).toBeTruthy()
+    expect(chordwarp(['doctor']).stdout).toMatch(/^tfjs: (wasm|cpu|node|node-gpu)/m)
+  })
+})

@@ -8,11 +8,8 @@ import { defaultChromaSource } from './chroma'
 import type { WorkerMessage } from './job'
 import { runTrainingSession, type TrainingRequest } from './session'
 
-// Each worker thread has its own DTW backend registry: the soft-DTW loss uses the native backend
-// (C++ threads, or CUDA for large batches) only when it is registered in this thread.
-registerNativeDtwBackends()
-
 const { request, cancel } = workerData as { request: TrainingRequest; cancel: SharedArrayBuffer }
+registerNativeDtwBackends() // the soft-DTW engine's native / CUDA backends, when the addon loads (never throws)
 const flag = new Int32Array(cancel)
 const post = (m: WorkerMessage) => parentPort!.postMessage(m)
 

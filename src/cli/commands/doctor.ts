@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Command } from 'commander'
 import { buildRecord, findRoot, nativeSourceHash, nativeStatus } from '../../backend/native'
-import { describeTfBackend, selectTfBackend } from '../../backend/tf-backend'
+import { describeTfBackend, selectTfBackend, type TfBackendAttempt } from '../../backend/tf-backend'
 import {
   type DtwBatchInfo,
   type DtwOptions,
@@ -61,15 +61,15 @@ function packageVersion(name: string): string | null {
 }
 
 /**
- * The tfjs backend this installation trains and predicts with: `selectTfBackend()` as the training
- * worker and the model tasks call it (`CHORDWARP_TF_BACKEND` or auto: node-gpu → node → wasm → cpu),
- * with every candidate tried and why it failed, plus the installed tfjs packages.
+ * The tfjs backend that training selects (`selectTfBackend`, src/backend/tf-backend.ts: node-gpu → node →
+ * wasm → cpu, or `$CHORDWARP_TF_BACKEND`), why each earlier candidate failed, and the installed tfjs
+ * packages.
  */
 export async function tfjsSection(): Promise<{
   inUse: string | null
   candidate: string | null
   gpu: boolean
-  attempts: { candidate: string; ok: boolean; reason?: string }[]
+  attempts: TfBackendAttempt[]
   note: string
   packages: Record<string, string | null>
 }> {
@@ -214,11 +214,7 @@ function printReport(r: DoctorReport): void {
       `GPU: ${g.name}, ${g.memoryGiB} GiB, compute capability ${g.computeCapability}, ${g.multiprocessors} SMs`,
     )
   printLine('')
-  printLine(
-    r.tfjs.inUse
-      ? `tfjs backend in use: ${r.tfjs.note}${r.tfjs.gpu ? ' (GPU)' : ''}`
-      : `tfjs: no backend could be started (${r.tfjs.note})`,
-  )
+  printLine(`tfjs: ${r.tfjs.inUse ? r.tfjs.note : `no backend (${r.tfjs.note})`}`)
   for (const [p, v] of Object.entries(r.tfjs.packages)) printLine(`  ${p}: ${v ?? 'not installed'}`)
 }
 

@@ -23,7 +23,7 @@ export interface CtcResult {
 
 /** log(e^a + e^b + e^c), −∞ terms allowed (one log, ≤ 3 exp). */
 function lse3(a: number, b: number, c: number): number {
-  const m = a > b ? (a > c ? a : c) : b > c ? b : c
+  const m = Math.max(a, b, c)
   if (m === Number.NEGATIVE_INFINITY) return m
   return m + Math.log(Math.exp(a - m) + Math.exp(b - m) + Math.exp(c - m))
 }

@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { frameScores, poolScores } from '../../../src/core/model'
+import { classLabel, parseLabStrict } from '../../../src/core/chords'
+import { framePrf, sampleClasses } from '../../../src/core/eval'
+import { createRng, frameScores, poolScores, strongTargets } from '../../../src/core/model'
+import { corpusPath, hasCorpus, loadManifest } from '../../helpers/corpus'
 
 describe('frameScores (seed: libfmp compute_eval_measures on one-hot matrices)', () => {
   it('hand-checked: N and X reference frames are no positives; chords estimated there are false positives', () => {
@@ -24,5 +28,40 @@ describe('frameScores (seed: libfmp compute_eval_measures on one-hot matrices)',
     const p = poolScores([a, b])
     expect(p.tp).toBe(4)
     expect(p.f).toBeCloseTo(4 / 6, 12)
+  })
+})
+
+describe('agreement with src/core/eval (framePrf, sampleClasses)', () => {
+  const fr = 22050 / 2048
+  const toSegments = (cls: ArrayLike<number>) =>
+    Array.from(cls, (c, t) => ({
+      start: t / fr,
+      end: (t + 1) / fr,
+      label: c === -1 ? 'C:sus4' : classLabel(c),
+    }))
+  it('frameScores equals framePrf on the same frame grid (random classes with N and X)', () => {
+    const rng = createRng(5)
+    for (let trial = 0; trial < 20; trial++) {
+      const T = 50 + rng.int(200)
+      const draw = () => {
+        const u = rng.next()
+        return u < 0.1 ? 24 : u < 0.15 ? -1 : rng.int(24)
+      }
+      const ref = Int8Array.from({ length: T }, draw)
+      const est = Int8Array.from({ length: T }, () => (rng.next() < 0.5 ? ref[rng.int(T)]! : draw()))
+      const mine = frameScores(ref, est)
+      const theirs = framePrf(toSegments(ref), toSegments(est), { frameRate: fr })
+      expect(mine.tp).toBe(theirs.tp)
+      expect(mine.estimated).toBe(theirs.tp + theirs.fp)
+      expect(mine.reference).toBe(theirs.tp + theirs.fn)
+      expect(mine.f).toBeCloseTo(theirs.f, 12)
+    }
+  })
+  it.skipIf(!hasCorpus())('strongTargets equals sampleClasses on real .lab files', () => {
+    for (const item of loadManifest().slice(0, 40)) {
+      const segments = parseLabStrict(readFileSync(corpusPath(item.lab), 'utf8'))
+      const T = Math.floor(item.duration_s * fr) + 1
+      expect(Array.from(strongTargets(segments, T, fr))).toEqual(Array.from(sampleClasses(segments, T, fr)))
+    }
   })
 })
