@@ -35,8 +35,6 @@ const BUILT: CommandModule[] = [
   align,
   recognize,
   evaluate,
-  train,
-  experiment,
   importCmd,
   exportCmd,
   library,
