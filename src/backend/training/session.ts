@@ -190,6 +190,7 @@ export async function runTrainingSession(
       options: result.options,
       bestEpoch: result.bestEpoch,
       bestValLoss: result.bestValLoss,
+      selectedBy: result.selectedBy,
       epochsRun: result.epochsRun,
       trainLoss: result.trainLoss,
       valLoss: result.valLoss,

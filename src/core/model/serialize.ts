@@ -3,7 +3,7 @@
  * the corpus it was trained on.
  */
 import { type ChordModel, createModel, defaultModelConfig, type ModelConfig, type Weights } from './dchord'
-import type { TrainOptions } from './trainer'
+import type { EpochSelection, TrainOptions } from './trainer'
 
 export const MODEL_FORMAT = 'chordwarp-model'
 export const MODEL_VERSION = 1
@@ -13,6 +13,8 @@ export interface TrainingRecord {
   options: TrainOptions
   bestEpoch: number
   bestValLoss: number | null
+  /** How the best epoch was chosen (absent in files written before it was recorded). */
+  selectedBy?: EpochSelection
   epochsRun: number
   trainLoss: number[]
   valLoss: (number | null)[]

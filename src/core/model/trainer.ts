@@ -116,16 +116,32 @@ export interface SkippedItem {
   reason: string
 }
 
+/**
+ * What chose the returned epoch: `validation` = the lowest validation loss; `training` (no validation
+ * items) = the lowest loss on the training items recomputed after the epoch with the evaluation
+ * settings of the validation loss (the final γ of a schedule, no diagonal prior, the epoch's final
+ * weights), so that epochs compare even while γ and the prior change.
+ */
+export type EpochSelection = 'validation' | 'training'
+
 /** Outcome of a run. */
 export interface TrainResult {
-  /** The model with the best weights (by validation loss; by training loss without validation). */
+  /** The model with the best weights (see `selectedBy`). */
   model: ChordModel
   options: TrainOptions
   /** 1-based epoch of the selected weights. */
   bestEpoch: number
   bestValLoss: number | null
+  /** How `bestEpoch` was chosen. */
+  selectedBy: EpochSelection
+  /** Mean training loss per epoch, at that epoch's γ and prior (the optimised objective). */
   trainLoss: number[]
   valLoss: (number | null)[]
+  /**
+   * Without validation items: the training items' loss after each epoch at the evaluation settings
+   * (final γ, no prior), the selection criterion; empty when there are validation items.
+   */
+  trainEvalLoss: number[]
   epochsRun: number
   cancelled: boolean
   /** [ms] */
@@ -386,6 +402,8 @@ export async function train(
   const valBatch = o.batchSize === 'all' ? 'all' : VAL_BATCH
   const trainLoss: number[] = []
   const valLoss: (number | null)[] = []
+  const trainEvalLoss: number[] = []
+  const selectedBy: EpochSelection = valSet.length > 0 ? 'validation' : 'training'
   let best = Number.POSITIVE_INFINITY
   let bestEpoch = 0
   let bestWeights = model.getWeights()
@@ -423,7 +441,15 @@ export async function train(
       const vl = lossOver(model, valSet, o, valGamma, engine, valBatch)
       trainLoss.push(tl)
       valLoss.push(vl)
-      const score = vl ?? tl
+      // Without validation items the running training loss is no criterion: it mixes the weights of a
+      // whole epoch, and under a γ schedule / fading prior its scale changes from epoch to epoch (γ 10
+      // gives a far lower soft-DTW value than γ 0.1). Recompute it at the evaluation settings instead.
+      let score: number
+      if (vl !== null) score = vl
+      else {
+        score = lossOver(model, trainSet, o, valGamma, engine, valBatch)!
+        trainEvalLoss.push(score)
+      }
       const isBest = score < best
       if (isBest) {
         best = score
@@ -450,8 +476,10 @@ export async function train(
     options: o,
     bestEpoch,
     bestValLoss: valSet.length > 0 && bestEpoch > 0 ? best : null,
+    selectedBy,
     trainLoss,
     valLoss,
+    trainEvalLoss,
     epochsRun: trainLoss.length,
     cancelled,
     ms: now() - t0,

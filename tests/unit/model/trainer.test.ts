@@ -136,6 +136,41 @@ describe('train', () => {
     r.model.dispose()
   })
 
+  it('without validation items, picks the epoch by the training loss at the final γ, not the scheduled one', async () => {
+    const schedule = { start: 10, holdEpochs: 3, end: 0.1, decayEpochs: 3 }
+    const options = {
+      loss: 'sdtw' as const,
+      epochs: 9,
+      gammaSchedule: schedule,
+      diagonalPrior: { weight: 1, fadeEpochs: 6 },
+      model: { init: 'random' as const },
+      seed: 1,
+    }
+    const r = await train({ train: data.train, val: [] }, options, { engine: referenceEngine })
+    expect(r.selectedBy).toBe('training')
+    expect(r.bestValLoss).toBeNull()
+    expect(r.trainEvalLoss).toHaveLength(9)
+    const argmin = (v: number[]) => v.indexOf(Math.min(...v)) + 1
+    // the running training loss at the scheduled γ is lowest while γ = 10: the old rule's choice
+    const oldChoice = argmin(r.trainLoss)
+    expect(oldChoice).toBeLessThanOrEqual(3)
+    // the rule: the lowest loss of the training items recomputed at γ = 0.1 without the prior
+    expect(r.bestEpoch).toBe(argmin(r.trainEvalLoss))
+    expect(r.bestEpoch).toBeGreaterThan(3)
+    expect(r.trainEvalLoss[r.bestEpoch - 1]!).toBeLessThan(r.trainEvalLoss[oldChoice - 1]!)
+    // the returned weights are that epoch's, and that value is evaluateLoss at the final γ
+    const again = evaluateLoss(r.model, data.train, options, referenceEngine)!
+    expect(again).toBeCloseTo(r.trainEvalLoss[r.bestEpoch - 1]!, 3)
+    expect(evaluateLoss(r.model, data.train, options, referenceEngine, 0.1)).toBe(again)
+    expect(evaluateRecordings(r.model, test).pooled.f).toBeGreaterThan(0.85)
+    r.model.dispose()
+    // with validation items the validation loss chooses and nothing else is computed
+    const v = await train(data, { ...options, epochs: 2 }, { engine: referenceEngine })
+    expect(v.selectedBy).toBe('validation')
+    expect(v.trainEvalLoss).toEqual([])
+    v.model.dispose()
+  })
+
   it('the author protocol takes one batch of all segments; the stabilised preset schedules γ', async () => {
     const gammas: number[] = []
     const a = await train(
