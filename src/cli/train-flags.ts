@@ -50,7 +50,7 @@ export function addTrainingFlags(cmd: Command): Command {
     .option('--no-ctc-blank', 'CTC without a blank class (stay/advance lattice)')
     .option('--batch <n>', 'items per batch, or "all" (default 5)')
     .option('--epochs <n>', 'epochs (default 200)')
-    .option('--lr <α>', 'Adam step size (default 0.1)')
+    .option('--lr <α>', 'Adam step size (default by model: 0.1 dchord / dchord-unshared, 0.003 conv)')
     .option('--seed <n>', 'seed of initial weights and batch order (default 0)')
     .option('--model <kind>', 'dchord | dchord-unshared | conv (default dchord)')
     .option('--init <kind>', 'binary | random template initialisation (default binary)')

@@ -165,6 +165,36 @@ describe.skipIf(!hasCorpus())('chordwarp train on real audio (3 synth clips)', (
   })
 })
 
+describe.skipIf(!hasCorpus())('chordwarp train: step size by model kind', () => {
+  test('--model conv trains at α 0.003 under a preset; --lr still wins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cw-train-lr-'))
+    const it = loadManifest().find((i) => i.id === 'synth01')!
+    const manifest = join(dir, 'manifest.json')
+    const item = {
+      ...it,
+      audio: corpusPath(it.audio),
+      lab: corpusPath(it.lab),
+      chords: corpusPath(it.chords),
+    }
+    writeFileSync(manifest, JSON.stringify({ items: [{ ...item, split: 'train' }] }))
+    const env = { CHORDWARP_CACHE_DIR: join(dir, 'cache') }
+    const run = (extra: string[], out: string) => {
+      const r = chordwarp(
+        ['train', '--manifest', manifest, '--loss', 'bce', '--epochs', '1', '--quiet', '-o', out, ...extra],
+        undefined,
+        env,
+      )
+      expect(r.code, r.stderr).toBe(0)
+      return JSON.parse(readFileSync(out, 'utf8'))
+    }
+    const conv = run(['--preset', 'paper', '--model', 'conv'], join(dir, 'conv.json'))
+    expect(conv.training.options.learningRate).toBe(0.003)
+    expect(conv.paramCount).toBe(2153)
+    const own = run(['--model', 'conv', '--lr', '0.01'], join(dir, 'own.json'))
+    expect(own.training.options.learningRate).toBe(0.01)
+  })
+})
+
 describe('chordwarp doctor', () => {
   test('reports the tfjs backend training selects and why earlier candidates failed', () => {
     const r = chordwarp(['doctor', '--json'])

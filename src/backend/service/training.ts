@@ -16,6 +16,7 @@ import {
   encodeFloat32,
   type JobKind,
   type JobRef,
+  learningRateOf,
   type MethodName,
   type MethodOutput,
   type ModelDetail,
@@ -111,7 +112,7 @@ export function trainOptions(cfg: TrainConfig): Partial<TrainOptions> {
     normalize: sdtw ? cfg.stabilisers.normalize : 'none',
     epochs: cfg.epochs,
     batchSize: cfg.batchSize,
-    learningRate: cfg.learningRate,
+    learningRate: learningRateOf(cfg),
     seed: cfg.seed,
     model: { kind: cfg.model },
   }
@@ -336,7 +337,12 @@ export function trainingHandlers(
     const active = activeId ? p.modelFile(activeId) : null
     const date = new Date().toISOString().slice(0, 16).replace('T', ' ')
     const name = cfg.name?.trim() || `${cfg.model} ${cfg.loss} ${date}`
-    const config = { ...cfg, targets, corpusSource: corpus.source } as Record<string, unknown>
+    const config = {
+      ...cfg,
+      learningRate: learningRateOf(cfg),
+      targets,
+      corpusSource: corpus.source,
+    } as Record<string, unknown>
     const runId = p.createRun(config, corpus.fingerprint)
     const counts = { train: split.train.length, val: split.val.length, heldOut: corpus.heldOut.length }
     const request: TrainingRequest = {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { Id } from './schemas'
+import { DEFAULT_LEARNING_RATES } from './train-defaults'
 
 /** A trained model in the library (the weights stay in the store). */
 export const ModelSummary = z.strictObject({
@@ -144,8 +145,11 @@ export const TrainConfig = z.strictObject({
   epochs: z.number().int().min(1).max(5000).default(30),
   /** Items per Adam step, or all at once (Default value = 5, the seed's). */
   batchSize: z.union([z.number().int().min(1).max(10_000), z.literal('all')]).default(5),
-  /** Adam step size (Default value = 0.1, the seed's). */
-  learningRate: z.number().positive().max(10).default(0.1),
+  /**
+   * Adam step size (Default value = by model family, `DEFAULT_LEARNING_RATES`: 0.1 for dChord and
+   * unshared templates, the seed's; 0.003 for conv, whose ReLU units die at 0.1).
+   */
+  learningRate: z.number().positive().max(10).optional(),
   /** Seed of the initial weights and batch order (Default value = 0). */
   seed: z
     .number()
@@ -159,6 +163,11 @@ export const TrainConfig = z.strictObject({
   name: z.string().max(120).optional(),
 })
 export type TrainConfig = z.infer<typeof TrainConfig>
+
+/** The step size a configuration trains with: its own, else its model family's default. */
+export function learningRateOf(cfg: Pick<TrainConfig, 'learningRate' | 'model'>): number {
+  return cfg.learningRate ?? DEFAULT_LEARNING_RATES[cfg.model]
+}
 export type TrainConfigInput = z.input<typeof TrainConfig>
 
 export const TrainResult = z.strictObject({

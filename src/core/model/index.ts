@@ -51,5 +51,20 @@ export {
   strongTargets,
   unfoldSequence,
 } from './targets'
-export type { EpochReport, EpochSelection, LossName, SkippedItem, TrainHooks, TrainOptions, TrainResult } from './trainer'
-export { defaultTrainOptions, evaluateLoss, modelConfigFor, resolveTrainOptions, train } from './trainer'
+export type {
+  EpochReport,
+  EpochSelection,
+  LossName,
+  SkippedItem,
+  TrainHooks,
+  TrainOptions,
+  TrainResult,
+} from './trainer'
+export {
+  defaultLearningRates,
+  defaultTrainOptions,
+  evaluateLoss,
+  modelConfigFor,
+  resolveTrainOptions,
+  train,
+} from './trainer'

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { ctcMinFrames } from './ctc'
-import { type ChordModel, createModel, type ModelConfig } from './dchord'
+import { type ChordModel, createModel, defaultModelConfig, type ModelConfig, type ModelKind } from './dchord'
 import { dtwEngine } from './dtw-engine'
 import { bceLoss, cceLoss, ctcBatchLoss, softDtwLoss } from './losses'
 import { createRng, shuffledIndices } from './rng'
@@ -44,7 +44,7 @@ export interface TrainOptions {
   normalize: LengthNormalization
   /** CTC with a learned blank class (standard) or the blank-free stay/advance lattice. Default true. */
   ctcBlank: boolean
-  /** Adam step size α. Default 0.1 (seed). */
+  /** Adam step size α. Default by model kind (`defaultLearningRates`): 0.1 for dChord (the seed's), 0.003 for conv. */
   learningRate: number
   /** Adam β₁. Default 0.9. */
   beta1: number
@@ -62,6 +62,17 @@ export interface TrainOptions {
   model: Partial<ModelConfig>
 }
 
+/**
+ * Adam step size per model kind when none is given: the seed's 0.1 for the template models; 0.003 for
+ * `conv`, whose ReLU units die at 0.1 (frame F 0.07 after 10 epochs) — the seed table's conv rows.
+ */
+export const defaultLearningRates: Readonly<Record<ModelKind, number>> = {
+  dchord: 0.1,
+  'dchord-unshared': 0.1,
+  conv: 0.003,
+}
+
+/** `learningRate` here is dChord's; `resolveTrainOptions` takes the model kind's (`defaultLearningRates`) when none is given. */
 export const defaultTrainOptions: TrainOptions = {
   loss: 'sdtw',
   softLength: 16,
@@ -163,6 +174,9 @@ interface Prepared {
 export function resolveTrainOptions(options: Partial<TrainOptions> = {}): TrainOptions {
   const o: TrainOptions = { ...defaultTrainOptions, ...options, model: { ...options.model } }
   if (o.model.seed === undefined) o.model.seed = o.seed
+  if (options.learningRate === undefined)
+    o.learningRate =
+      defaultLearningRates[o.model.kind ?? defaultModelConfig.kind] ?? defaultTrainOptions.learningRate
   if (!['bce', 'cce', 'sdtw', 'ctc'].includes(o.loss))
     throw new RangeError(`loss must be bce, cce, sdtw or ctc, got "${o.loss}"`)
   if (!['uniform', 'last', 'unfold', 'none'].includes(o.pad))

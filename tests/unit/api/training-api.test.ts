@@ -4,12 +4,15 @@ import {
   API_EVENT_NAMES,
   API_METHOD_NAMES,
   apiMethods,
+  DEFAULT_LEARNING_RATES,
+  learningRateOf,
   ModelSummary,
   parseInput,
   TrainConfig,
   TrainProgress,
   TrainResult,
 } from '../../../src/core/api'
+import { defaultLearningRates } from '../../../src/core/model'
 
 describe('training methods in the table', () => {
   it('has the new methods, as calls or jobs of the right kind', () => {
@@ -38,10 +41,16 @@ describe('train input', () => {
       gamma: 1,
       epochs: 30,
       batchSize: 5,
-      learningRate: 0.1,
       seed: 0,
       model: 'dchord',
     })
+    // the step size is the model family's unless given (conv's ReLU units die at the seed's 0.1)
+    expect(learningRateOf(r)).toBe(0.1)
+    expect(learningRateOf(parseInput('train', { corpus: { kind: 'library' }, model: 'conv' }))).toBe(0.003)
+    expect(
+      learningRateOf(parseInput('train', { corpus: { kind: 'library' }, model: 'conv', learningRate: 0.01 })),
+    ).toBe(0.01)
+    expect(DEFAULT_LEARNING_RATES).toEqual(defaultLearningRates) // the API's copy of the model's table
     expect(
       parseInput('train', { corpus: { kind: 'manifest', path: '/c/manifest.json' }, batchSize: 'all' })
         .batchSize,

@@ -3,11 +3,13 @@ import { selectTfBackend } from '../../../src/backend/tf-backend'
 import {
   createModel,
   cutSegments,
+  defaultLearningRates,
   type EpochReport,
   evaluateItems,
   evaluateLoss,
   evaluateRecordings,
   preset,
+  resolveTrainOptions,
   type TrainItem,
   train,
 } from '../../../src/core/model'
@@ -22,6 +24,20 @@ const recs = Array.from({ length: 6 }, (_, i) => syntheticRecording(`s${i}`, 100
 const seg = (ids: number[]) => ids.flatMap((i) => cutSegments(recs[i]!, { length: 60 }))
 const data = { train: seg([0, 1, 2, 3]), val: seg([4]) }
 const test = [recs[5]!]
+
+describe('resolveTrainOptions', () => {
+  it('takes the step size of the model kind unless one is given, also under a preset', () => {
+    expect(defaultLearningRates).toEqual({ dchord: 0.1, 'dchord-unshared': 0.1, conv: 0.003 })
+    expect(resolveTrainOptions().learningRate).toBe(0.1)
+    expect(resolveTrainOptions({ model: { kind: 'dchord-unshared' } }).learningRate).toBe(0.1)
+    expect(resolveTrainOptions({ model: { kind: 'conv' } }).learningRate).toBe(0.003)
+    expect(resolveTrainOptions({ ...preset('paper'), model: { kind: 'conv' } }).learningRate).toBe(0.003)
+    expect(resolveTrainOptions({ ...preset('stabilised'), model: { kind: 'conv' } }).learningRate).toBe(0.003)
+    expect(resolveTrainOptions(preset('paper')).learningRate).toBe(0.1) // the report's α for dChord
+    expect(resolveTrainOptions({ learningRate: 0.05, model: { kind: 'conv' } }).learningRate).toBe(0.05)
+    expect(resolveTrainOptions({ learningRate: 0.05 }).learningRate).toBe(0.05)
+  })
+})
 
 describe('train', () => {
   it('BCE from random templates learns the chords (held-out F well above the untrained model)', async () => {

@@ -1,6 +1,6 @@
 /** The Training view's pure parts: pace and ETA, durations, the API configuration, chart axes and ramps. */
 import { describe, expect, it } from 'vitest'
-import { parseInput } from '../../../src/core/api'
+import { DEFAULT_LEARNING_RATES, learningRateOf, parseInput } from '../../../src/core/api'
 import { blues, extent, niceTicks, scale, tickLabel } from '../../../src/renderer/src/lib/chart'
 import {
   configOf,
@@ -8,6 +8,7 @@ import {
   etaMs,
   formatDuration,
   msPerEpoch,
+  setModelKind,
 } from '../../../src/renderer/src/state/training-form'
 
 const pts = (ms: (number | null)[]) =>
@@ -34,7 +35,34 @@ describe('pace and ETA', () => {
 describe('configOf', () => {
   it('gives a configuration the API accepts, with the same defaults', () => {
     const cfg = configOf({ ...defaultTrainForm })
-    expect(parseInput('train', cfg)).toEqual(parseInput('train', { corpus: { kind: 'library' } }))
+    const { learningRate, ...rest } = parseInput('train', cfg)
+    const api = parseInput('train', { corpus: { kind: 'library' } })
+    expect({ ...rest, learningRate: undefined }).toEqual({ ...api, learningRate: undefined })
+    expect(learningRate).toBe(learningRateOf(api)) // the form shows the step the API would take
+  })
+
+  it('moves the step size with the model family unless the user changed it', () => {
+    const f = { ...defaultTrainForm }
+    setModelKind(f, 'conv')
+    expect(f).toMatchObject({ model: 'conv', learningRate: DEFAULT_LEARNING_RATES.conv })
+    expect(f.learningRate).toBe(0.003)
+    setModelKind(f, 'dchord-unshared')
+    expect(f.learningRate).toBe(0.1)
+    f.learningRate = 0.02 // the user's own choice stays
+    setModelKind(f, 'conv')
+    expect(f).toMatchObject({ model: 'conv', learningRate: 0.02 })
+    expect(parseInput('train', configOf(f)).learningRate).toBe(0.02)
+  })
+
+  it("leaves an emptied step size to the API, which takes the chosen family's default", () => {
+    const f = { ...defaultTrainForm, learningRate: null }
+    setModelKind(f, 'conv')
+    expect(f.learningRate).toBeNull()
+    const cfg = configOf(f)
+    expect('learningRate' in cfg).toBe(false)
+    expect(learningRateOf(parseInput('train', cfg))).toBe(0.003)
+    setModelKind(f, 'dchord')
+    expect(learningRateOf(parseInput('train', configOf(f)))).toBe(0.1)
   })
 
   it('carries every field of the form', () => {

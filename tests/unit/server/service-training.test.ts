@@ -174,6 +174,8 @@ describe.skipIf(!hasCorpus() || !built)('training through the service', () => {
     const runs = await call<RunSummary[]>('listRuns', {})
     const run = runs.find((r) => r.id === trained.runId)!
     expect(run).toMatchObject({ status: 'done', modelId: trained.model.id })
+    // no step size given: the run records the one it trained with, dChord's default
+    expect(run.config).toMatchObject({ model: 'dchord', learningRate: 0.1 })
     expect(run.epochs.map((e) => e.trainLoss)).toEqual(epochs.map((e) => e.type === 'epoch' && e.trainLoss))
   })
 

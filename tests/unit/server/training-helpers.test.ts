@@ -86,6 +86,12 @@ describe('trainOptions', () => {
     expect(plain).toMatchObject({ gammaSchedule: null, diagonalPrior: null, normalize: 'none', gamma: 0.3 })
   })
 
+  it("takes the model family's step size unless the configuration names one", () => {
+    expect(trainOptions(cfg({ model: 'conv' })).learningRate).toBe(0.003)
+    expect(trainOptions(cfg({ model: 'dchord-unshared' })).learningRate).toBe(0.1)
+    expect(trainOptions(cfg({ model: 'conv', learningRate: 0.02 })).learningRate).toBe(0.02)
+  })
+
   it('compresses the schedules into the first two thirds of a short run, so it ends at the final γ', () => {
     const o = trainOptions(cfg({ epochs: 12 }))
     expect(o.gammaSchedule).toEqual({ ...defaultGammaSchedule, holdEpochs: 4, decayEpochs: 4 })

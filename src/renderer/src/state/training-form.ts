@@ -2,7 +2,12 @@
  * The training form as plain data and the small pure functions of the Training view (time per epoch,
  * ETA, the API configuration of a form), kept apart from the runes class so they are tested directly.
  */
-import type { EpochPoint, TrainConfigInput, TrainCorpus } from '../../../core/api/client'
+import {
+  DEFAULT_LEARNING_RATES,
+  type EpochPoint,
+  type TrainConfigInput,
+  type TrainCorpus,
+} from '../../../core/api/client'
 
 /** The form's defaults (the API applies the same ones when a field is left out). */
 export const defaultTrainForm = {
@@ -20,12 +25,23 @@ export const defaultTrainForm = {
   gamma: 1,
   epochs: 30,
   batchSize: '5',
-  learningRate: 0.1,
+  /** Adam step size; null (the field left empty) = the model family's default, `DEFAULT_LEARNING_RATES`. */
+  learningRate: DEFAULT_LEARNING_RATES.dchord as number | null,
   seed: 0,
   model: 'dchord' as 'dchord' | 'dchord-unshared' | 'conv',
   name: '',
 }
 export type TrainForm = typeof defaultTrainForm
+
+/**
+ * Choose the model family: the step size follows the family's default (`DEFAULT_LEARNING_RATES`: conv
+ * needs 0.003, dChord 0.1) unless the user changed it from the previous family's default. An empty
+ * field stays empty: the API then takes the new family's default.
+ */
+export function setModelKind(f: TrainForm, kind: TrainForm['model']): void {
+  if (f.learningRate === DEFAULT_LEARNING_RATES[f.model]) f.learningRate = DEFAULT_LEARNING_RATES[kind]
+  f.model = kind
+}
 
 /** Mean epoch time over the last `n` epochs [ms], null before the first. */
 export function msPerEpoch(points: readonly EpochPoint[], n = 5): number | null {
@@ -73,7 +89,7 @@ export function configOf(f: TrainForm): TrainConfigInput {
     gamma: f.gamma,
     epochs: f.epochs,
     batchSize: f.batchSize === 'all' ? 'all' : Number(f.batchSize),
-    learningRate: f.learningRate,
+    ...(f.learningRate !== null && Number.isFinite(f.learningRate) ? { learningRate: f.learningRate } : {}),
     seed: f.seed,
     model: f.model,
     ...(f.name.trim() ? { name: f.name.trim() } : {}),
