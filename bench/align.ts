@@ -10,7 +10,8 @@
  *
  * `--model m.json [--model-name NAME]`: instead, template vs trained-model emissions on the same items
  * (forced alignment and recognition, dev and hard corpus), written to bench/results/align-model-<model>.json.
- * The model reads the `fmp` chroma (≈ 10.77 frames/s); its probabilities are resampled onto the
+ * The model reads the `fmp` chroma (≈ 10.77 frames/s) tuned like the `align` chroma (`modelChromaOptions`;
+ * `--model-untuned`: libfmp's tuning 0, written to align-model-<model>-untuned.json); its probabilities are resampled onto the
  * `align` chroma's grid (≈ 21.5 frames/s, frames centred at t·hop/sr) as the app does.
  */
 import { execFileSync } from 'node:child_process'
@@ -18,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { analyzeFile, DirectoryFeatureCache } from '../src/backend/features'
-import { loadModel, modelProbabilitiesOn, readModelFile } from '../src/backend/inference'
+import { loadModel, modelChromaOptions, modelProbabilitiesOn, readModelFile } from '../src/backend/inference'
 import { type AlignOptions, alignChords, type ChromaInput, recognizeChords } from '../src/core/align'
 import { durationKernel } from '../src/core/align/duration'
 import { type HsmmProblem, hsmmViterbi } from '../src/core/align/hsmm'
@@ -49,7 +50,10 @@ const cache = new DirectoryFeatureCache(resolve(root, arg('--cache', 'out/bench-
 const source = (id: string) =>
   id === 'synth10' ? 'synth10 (detuned)' : id.startsWith('pop909') ? 'POP909' : 'synth'
 
-async function recording(dir: string, it: Item): Promise<{ chroma: ChromaInput; duration: number }> {
+async function recording(
+  dir: string,
+  it: Item,
+): Promise<{ chroma: ChromaInput & { tuningCents: number }; duration: number }> {
   const r = await analyzeFile(join(dir, it.audio), { pipeline: 'align' }, { cache })
   return { chroma: r.chroma, duration: it.duration_s }
 }
@@ -244,6 +248,8 @@ function fmt(x: number | null, d = 3) {
 /** Template vs model emissions on the same items (`--model`). */
 /** `--model-evidence W`: the aligner's modelEvidencePerSecond (default: the aligner's own). */
 const evidence = Number(arg('--model-evidence', '-1'))
+/** `--model-untuned`: the model reads libfmp's untuned chroma (tuning 0), as before tuning compensation. */
+const untuned = process.argv.includes('--model-untuned')
 
 async function modelQuality(dir: string, label: string, modelPath: string) {
   if (!existsSync(join(dir, 'manifest.json'))) {
@@ -258,7 +264,9 @@ async function modelQuality(dir: string, label: string, modelPath: string) {
   const push = (k: string, id: string, rep: AnnotationReport) => (out[k] ??= []).push({ id, rep })
   for (const it of items) {
     const { chroma, duration } = await recording(dir, it)
-    const fmp = (await analyzeFile(join(dir, it.audio), { pipeline: 'fmp' }, { cache })).chroma
+    // the model reads fmp chroma tuned like the templates' align chroma (--model-untuned: libfmp's tuning 0)
+    const fmpOptions = untuned ? { pipeline: 'fmp' as const } : modelChromaOptions(chroma.tuningCents)
+    const fmp = (await analyzeFile(join(dir, it.audio), fmpOptions, { cache })).chroma
     const p = modelProbabilitiesOn(model, fmp, chroma)
     const probs = { data: p.data, classes: p.classes }
     const seq = parseChordsTxt(readFileSync(join(dir, it.chords), 'utf8'))
@@ -291,13 +299,14 @@ async function modelMain(modelPath: string) {
   const result = {
     date: new Date().toISOString(),
     model: name,
+    modelChroma: untuned ? 'fmp, tuning 0 (libfmp)' : 'fmp, tuned like the align chroma',
     machine: `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}`,
     node: process.version,
     dev,
     hard,
   }
   mkdirSync(join(root, 'bench/results'), { recursive: true })
-  const stem = basename(modelPath).replace(/\.json$/i, '')
+  const stem = basename(modelPath).replace(/\.json$/i, '') + (untuned ? '-untuned' : '')
   writeFileSync(join(root, `bench/results/align-model-${stem}.json`), `${JSON.stringify(result, null, 1)}\n`)
   const lines: string[] = []
   for (const q of [dev, hard]) {

@@ -11,7 +11,7 @@ import { parseLab } from '../../src/core/chords'
 import { evaluateChords } from '../../src/core/eval'
 import { createModel, modelToFile } from '../../src/core/model'
 import { chordwarp } from '../helpers/cli'
-import { corpusPath, hasCorpus } from '../helpers/corpus'
+import { corpusPath, hasCorpus, REPO_ROOT } from '../helpers/corpus'
 
 const dir = mkdtempSync(join(tmpdir(), 'cw-model-cli-'))
 const model = join(dir, 'binary.json')
@@ -87,6 +87,31 @@ describe.skipIf(!hasCorpus())('align and recognize with a chord model', () => {
     const r = chordwarp(['recognize', join(dir, 'c.json'), '--model', model])
     oneLine(r)
     expect(r.stderr).toMatch(/--model needs the audio file/)
+  })
+})
+
+describe.skipIf(!hasCorpus())('a detuned recording (synth10, every instrument +40 cents)', () => {
+  it('the model reads chroma tuned like the templates, so it aligns as if in tune', () => {
+    // the shipped model read libfmp's untuned chroma here before: majmin 0.596 (bench/align.mjs
+    // --model-untuned); the chroma templates reach 0.981
+    const r = chordwarp([
+      'align',
+      corpusPath('synth/synth10.wav'),
+      '--chords-file',
+      corpusPath('synth/synth10.chords.txt'),
+      '--model',
+      join(REPO_ROOT, 'resources/models/dchord-default.json'),
+      '--no-cache',
+      '--json',
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const j = JSON.parse(r.stdout) as {
+      emission: string
+      segments: { start: number; end: number; label: string }[]
+    }
+    expect(j.emission).toBe('model')
+    const ref = parseLab(readFileSync(corpusPath('synth/synth10.lab'), 'utf8')).segments
+    expect(evaluateChords(ref, j.segments).scores.majmin).toBeGreaterThan(0.9)
   })
 })
 

@@ -20,6 +20,7 @@ export {
   targetDistributions,
   templateMatrix,
 } from './insight'
+export { modelChromaOptions } from './model-chroma'
 export type { RawChroma } from './probs'
 export {
   checkModelFile,

@@ -16,6 +16,7 @@ import {
   expectedAlignment,
   loadModel,
   modelAccuracy,
+  modelChromaOptions,
   modelProbabilitiesOn,
   predictFrames,
   type RawChroma,
@@ -35,7 +36,13 @@ type Task = (input: unknown, progress: Progress) => Promise<unknown>
 export interface HeldOutItem {
   id: string
   title: string
+  /** `fmp` chroma with libfmp's tuning 0 (the training features). */
   fmp: RawChroma
+  /**
+   * `fmp` chroma tuned like `align` (`modelChromaOptions`), the model's emissions read it; when null,
+   * computed from `audio` with the `align` chroma's tuning.
+   */
+  emission: RawChroma | null
   reference: Segment[]
   /** The typed sequence as labels (for forced alignment), or null. */
   sequence: string[] | null
@@ -182,10 +189,18 @@ export const MODEL_TASKS: Record<string, Task> = {
     const { models, items } = input as { models: { key: string; file: ModelFile }[]; items: HeldOutItem[] }
     const cache = new DirectoryFeatureCache(featureCacheDir())
     const align: (Chroma | null)[] = []
+    /** What each model reads: fmp chroma tuned like the align chroma, as alignment in the app does. */
+    const emission: RawChroma[] = []
     for (const [i, it] of items.entries()) {
       progress(`align chroma of ${it.title}`, i / Math.max(1, items.length))
-      align.push(
-        it.align ?? (it.audio ? await chromaOfFile(it.audio, { pipeline: 'align' }, { cache }) : null),
+      const ch =
+        it.align ?? (it.audio ? await chromaOfFile(it.audio, { pipeline: 'align' }, { cache }) : null)
+      align.push(ch)
+      emission.push(
+        it.emission ??
+          (it.audio && ch
+            ? await chromaOfFile(it.audio, modelChromaOptions(ch.tuningCents), { cache })
+            : it.fmp),
       )
     }
     const rows: ComparisonRow[] = []
@@ -208,7 +223,7 @@ export const MODEL_TASKS: Record<string, Task> = {
           const ch = align[i]
           if (!ch) continue
           const probs = model
-            ? modelProbabilitiesOn(model, it.fmp, { frames: ch.frames, frameRate: ch.frameRate })
+            ? modelProbabilitiesOn(model, emission[i]!, { frames: ch.frames, frameRate: ch.frameRate })
             : null
           const p = probs ? { data: probs.data, classes: probs.classes } : null
           let alignMajmin: number | null = null
@@ -226,7 +241,12 @@ export const MODEL_TASKS: Record<string, Task> = {
         const frameF = model
           ? modelAccuracy(
               model,
-              items.map((it) => ({ id: it.id, title: it.title, fmp: it.fmp, reference: it.reference })),
+              items.map((it, i) => ({
+                id: it.id,
+                title: it.title,
+                fmp: emission[i]!,
+                reference: it.reference,
+              })),
             ).frameF
           : null
         rows.push({

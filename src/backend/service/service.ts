@@ -39,6 +39,7 @@ import {
 } from '../../core/chords'
 import { type Chroma, resolveChromaOptions } from '../../core/features'
 import type { ModelFile } from '../../core/model'
+import { modelChromaOptions } from '../inference/model-chroma'
 import { DraftStore } from './drafts'
 import { type JobContext, JobRunner, type JobRunnerOptions } from './jobs'
 import type {
@@ -296,14 +297,23 @@ export class ChordWarpService extends Emitter<ApiEvents> {
    * chroma while another job computes it waits for that one (no second decode); if the other job is
    * cancelled, this one computes it itself.
    */
-  async #chroma(rec: StoredRecording, ctx: JobContext, pipeline: 'align' | 'fmp' = 'align'): Promise<Chroma> {
+  async #chroma(
+    rec: StoredRecording,
+    ctx: JobContext,
+    pipeline: 'align' | 'fmp' = 'align',
+    tuningCents?: number,
+  ): Promise<Chroma> {
     const fmp = pipeline === 'fmp'
-    const params = fmp ? { ...MODEL_CHROMA_OPTIONS } : null
+    const params = fmp
+      ? tuningCents === undefined
+        ? { ...MODEL_CHROMA_OPTIONS }
+        : { ...resolveChromaOptions(modelChromaOptions(tuningCents)) }
+      : null
     if (fmp && !this.#training) throw new ApiError('unavailable', this.#trainingMissing())
     const cached = fmp ? this.#training!.cachedFeatures(rec.id, params!) : this.#lib().cachedChroma(rec.id)
     if (cached) return cached
     this.#need('chroma')
-    const key = `${pipeline}:${rec.id}`
+    const key = `${pipeline}:${rec.id}${fmp && tuningCents !== undefined ? `:${tuningCents}` : ''}`
     const pending = this.#chromaInFlight.get(key)
     if (pending) {
       ctx.progress('waiting for the chroma', null)
@@ -337,14 +347,18 @@ export class ChordWarpService extends Emitter<ApiEvents> {
     return this.#opts.missing?.training ?? 'training and chord models are not available in this build'
   }
 
-  /** The model input of an align / recognize task: the model file and the recording's fmp chroma. */
+  /**
+   * The model input of an align / recognize task: the model file and the recording's fmp chroma, tuned
+   * like its `align` chroma (`modelChromaOptions`), so the model and the templates hear the same pitches.
+   */
   async #modelInput(
     rec: StoredRecording,
     ctx: JobContext,
     model: { id: string; file: ModelFile } | null,
+    align: Chroma,
   ): Promise<AlignTaskInput['model']> {
     if (!model) return undefined
-    const c = await this.#chroma(rec, ctx, 'fmp')
+    const c = await this.#chroma(rec, ctx, 'fmp', align.tuningCents)
     return { file: model.file, fmp: { data: c.data, frames: c.frames, frameRate: c.frameRate } }
   }
 
@@ -367,7 +381,7 @@ export class ChordWarpService extends Emitter<ApiEvents> {
       start: (kind, fn) => this.#start(kind, fn),
       emit: (event, ...args) => this.emit(event, ...args),
       recording: (id) => this.#recording(id),
-      chroma: (rec, ctx, pipeline) => this.#chroma(rec, ctx, pipeline),
+      chroma: (rec, ctx, pipeline, tuningCents) => this.#chroma(rec, ctx, pipeline, tuningCents),
       runTask: (task, input) => this.jobs.runTask(task, input),
     })
     return {
@@ -466,7 +480,7 @@ export class ChordWarpService extends Emitter<ApiEvents> {
           )
         return this.#start('align', async (ctx): Promise<AlignResult> => {
           const chroma = await this.#chroma(rec, ctx)
-          const m = await this.#modelInput(rec, ctx, model)
+          const m = await this.#modelInput(rec, ctx, model, chroma)
           ctx.progress('aligning', null)
           const t0 = performance.now()
           const input: AlignTaskInput = { chroma, labels, anchors, duration: rec.duration, model: m }
@@ -482,7 +496,7 @@ export class ChordWarpService extends Emitter<ApiEvents> {
         const model = this.#emissionModel(emission, modelId)
         return this.#start('recognize', async (ctx): Promise<AlignResult> => {
           const chroma = await this.#chroma(rec, ctx)
-          const m = await this.#modelInput(rec, ctx, model)
+          const m = await this.#modelInput(rec, ctx, model, chroma)
           ctx.progress('recognising', null)
           const t0 = performance.now()
           const out = await ctx.inWorker<AlignTaskOutput>('recognize', {

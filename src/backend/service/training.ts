@@ -62,7 +62,12 @@ export interface TrainingDeps {
   emit<E extends keyof ApiEvents>(event: E, ...args: ApiEvents[E]): void
   recording(id: string): StoredRecording
   /** Chroma of a recording for a pipeline (cached in the store, computed in a worker). */
-  chroma(rec: StoredRecording, ctx: JobContext, pipeline: 'align' | 'fmp'): Promise<Chroma>
+  chroma(
+    rec: StoredRecording,
+    ctx: JobContext,
+    pipeline: 'align' | 'fmp',
+    tuningCents?: number,
+  ): Promise<Chroma>
   /** Run a worker task outside of any job (for calls that need a worker). */
   runTask<T>(task: string, input: unknown): Promise<T>
 }
@@ -257,6 +262,7 @@ export function trainingHandlers(
           reference: segments,
           sequence: labels,
           align: null,
+          emission: null,
           audio: null,
           duration: c.recording.duration ?? segments.at(-1)?.end ?? fmp.frames / fmp.frameRate,
         })
@@ -267,6 +273,9 @@ export function trainingHandlers(
     for (const h of withAlign ? heldOut : []) {
       ctx.progress(`align chroma of ${h.title}`, null)
       h.align = await d.chroma(d.recording(h.id), ctx, 'align')
+      // the models read fmp chroma tuned like it, as alignment with a model does
+      const e = await d.chroma(d.recording(h.id), ctx, 'fmp', h.align.tuningCents)
+      h.emission = { data: e.data, frames: e.frames, frameRate: e.frameRate }
     }
     return {
       recordings,
@@ -293,6 +302,7 @@ export function trainingHandlers(
         reference: it.reference,
         sequence: it.sequence,
         align: null,
+        emission: null,
         audio: it.audio,
         duration: it.reference.at(-1)!.end,
       })

@@ -92,7 +92,7 @@ async function alignOne(
   const rec = await loadRecording(audio, load)
   const t0 = performance.now()
   const opts = options(f, duration ?? rec.duration)
-  if (model) opts.model = await modelEmissions(model, audio, rec.chroma, load)
+  if (model) opts.model = await modelEmissions(model, audio, rec, load)
   if (locks) opts.anchors = parseLocks(locks, seq.length)
   const r = alignChords(rec.chroma, seq, opts)
   return { r, ms: performance.now() - t0 }

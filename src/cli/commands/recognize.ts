@@ -45,7 +45,7 @@ export function register(program: Command): void {
       const model = f.model ? await loadModel(readModelFile(f.model)) : null
       const rec = await loadRecording(audio, load)
       const t0 = performance.now()
-      const probs = model ? await modelEmissions(model, audio, rec.chroma, load) : null
+      const probs = model ? await modelEmissions(model, audio, rec, load) : null
       const r = recognizeChords(rec.chroma, {
         selfTransition: p,
         noChord: f.n,

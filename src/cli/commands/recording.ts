@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { analyzeFile, DirectoryFeatureCache } from '../../backend/features'
-import { modelProbabilitiesOn } from '../../backend/inference'
+import { modelChromaOptions, modelProbabilitiesOn } from '../../backend/inference'
 import type { ChromaInput, ModelProbabilities } from '../../core/align'
 import type { ChordModel } from '../../core/model'
 import { UserError } from '../errors'
@@ -15,6 +15,8 @@ export interface Recording {
   chroma: ChromaInput
   /** [seconds] */
   duration: number
+  /** Tuning the `align` chroma was computed with [cents]; absent for a chroma JSON input. */
+  tuningCents?: number
 }
 
 function flatten(rows: unknown, name: string, path: string): Float32Array {
@@ -73,17 +75,20 @@ export async function loadRecording(path: string, options: LoadOptions = {}): Pr
   const r = await analyzeFile(path, { pipeline: 'align' }, { cache })
   const c = r.chroma
   const duration = r.decode ? r.decode.duration : (c.frames - 0.5) / c.frameRate
-  return { chroma: c, duration }
+  return { chroma: c, duration, tuningCents: c.tuningCents }
 }
 
 /**
  * The raw `fmp` chroma a chord model reads (≈ 10.77 frames/s, no compression or normalisation), from
- * an audio file through the feature cache.
+ * an audio file through the feature cache, its filterbank shifted by `tuningCents` (see
+ * `modelChromaOptions`).
+ * @param tuningCents the recording's tuning, that of its `align` chroma [cents] (Default value = 0)
  * @throws UserError for a chroma JSON input (a model needs the audio)
  */
 export async function loadModelChroma(
   path: string,
   options: LoadOptions = {},
+  tuningCents = 0,
 ): Promise<{ data: Float32Array; frames: number; frameRate: number }> {
   if (!existsSync(path)) throw new UserError(`file not found: ${path}`)
   if (path.toLowerCase().endsWith('.json'))
@@ -91,21 +96,22 @@ export async function loadModelChroma(
       '--model needs the audio file: a chord model reads its own (fmp) chroma, not a chroma JSON',
     )
   const cache = options.cache === false ? null : new DirectoryFeatureCache(featureCacheDir(options.cacheDir))
-  const c = (await analyzeFile(path, { pipeline: 'fmp' }, { cache })).chroma
+  const c = (await analyzeFile(path, modelChromaOptions(tuningCents), { cache })).chroma
   return { data: c.data, frames: c.frames, frameRate: c.frameRate }
 }
 
 /**
  * A chord model's probabilities of a recording on the grid of its `align` chroma (the frames the
- * aligner and recognizer read), for `--model`.
+ * aligner and recognizer read), for `--model`: the model reads `fmp` chroma tuned like the `align`
+ * chroma, so the model and the templates hear the same pitches.
  */
 export async function modelEmissions(
   model: ChordModel,
   audio: string,
-  grid: { frames: number; frameRate: number },
+  rec: Recording,
   options: LoadOptions = {},
 ): Promise<ModelProbabilities> {
-  const fmp = await loadModelChroma(audio, options)
-  const p = modelProbabilitiesOn(model, fmp, grid)
+  const fmp = await loadModelChroma(audio, options, rec.tuningCents ?? 0)
+  const p = modelProbabilitiesOn(model, fmp, rec.chroma)
   return { data: p.data, classes: p.classes }
 }
