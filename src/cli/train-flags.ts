@@ -40,7 +40,7 @@ export function addTrainingFlags(cmd: Command): Command {
       '--preset <name>',
       'paper (batch 5, γ 1) | author (one batch, γ 0.3) | stabilised; flags override it',
     )
-    .option('--loss <name>', 'bce | cce | sdtw | ctc (default sdtw)')
+    .option('--loss <name>', 'bce | cce | sdtw | sdtw-div (soft-DTW divergence) | ctc (default sdtw)')
     .option('--soft-length <n>', 'soft length L of uniform/last padding (default 16)')
     .option('--pad <mode>', 'uniform | last | unfold | none (default uniform)')
     .option('--gamma <γ>', 'soft-DTW γ > 0 (default 1)')
@@ -100,7 +100,8 @@ export function trainOptionsFromFlags(f: TrainingFlags): Partial<TrainOptions> {
   const o: Partial<TrainOptions> = f.preset
     ? JSON.parse(JSON.stringify(PRESETS[oneOf('preset', f.preset, Object.keys(PRESETS) as PresetName[])]))
     : {}
-  if (f.loss !== undefined) o.loss = oneOf<LossName>('loss', f.loss, ['bce', 'cce', 'sdtw', 'ctc'])
+  if (f.loss !== undefined)
+    o.loss = oneOf<LossName>('loss', f.loss, ['bce', 'cce', 'sdtw', 'sdtw-div', 'ctc'])
   if (f.softLength !== undefined)
     o.softLength = num('soft-length', f.softLength, (x) => Number.isInteger(x) && x >= 1, 'an integer ≥ 1')
   if (f.pad !== undefined) o.pad = oneOf<PadMode>('pad', f.pad, ['uniform', 'last', 'unfold', 'none'])

@@ -22,7 +22,7 @@ describe('chordwarp train: bad input', () => {
   test('unknown values name the flag and the valid ones', () => {
     oneLineError(
       chordwarp(['train', '--manifest', manifest, '--loss', 'mse']),
-      '--loss must be one of bce, cce, sdtw, ctc, got "mse"',
+      '--loss must be one of bce, cce, sdtw, sdtw-div, ctc, got "mse"',
     )
     oneLineError(
       chordwarp(['train', '--manifest', manifest, '--gamma', '0']),
@@ -166,7 +166,7 @@ describe.skipIf(!hasCorpus())('chordwarp train on real audio (3 synth clips)', (
 })
 
 describe.skipIf(!hasCorpus())('chordwarp train: step size by model kind', () => {
-  test('--model conv trains at α 0.003 under a preset; --lr still wins', () => {
+  test('--model conv trains at α 0.003 under a preset; --lr still wins; --loss sdtw-div trains', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cw-train-lr-'))
     const it = loadManifest().find((i) => i.id === 'synth01')!
     const manifest = join(dir, 'manifest.json')
@@ -192,6 +192,10 @@ describe.skipIf(!hasCorpus())('chordwarp train: step size by model kind', () => 
     expect(conv.paramCount).toBe(2153)
     const own = run(['--model', 'conv', '--lr', '0.01'], join(dir, 'own.json'))
     expect(own.training.options.learningRate).toBe(0.01)
+    // the soft-DTW divergence trains through the same path, on the typed chord order
+    const div = run(['--loss', 'sdtw-div', '--targets', 'chords'], join(dir, 'div.json'))
+    expect(div.training.options).toMatchObject({ loss: 'sdtw-div', learningRate: 0.1 })
+    expect(div.training.trainLoss[0]).toBeGreaterThan(0)
   })
 })
 

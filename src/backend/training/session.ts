@@ -11,6 +11,7 @@ import {
   evaluateItems,
   evaluateRecordings,
   type FrameScores,
+  isSoftDtwLoss,
   type ModelFile,
   modelToFile,
   type Recording,
@@ -155,7 +156,7 @@ export async function runTrainingSession(
   }
   const split = splitItems(recordings, req.targets, req.segment)
   const engine = ctx.engine ?? dtwEngine
-  const usesEngine = (req.options.loss ?? 'sdtw') === 'sdtw'
+  const usesEngine = isSoftDtwLoss(req.options.loss ?? 'sdtw')
   const result = await train({ train: split.train, val: split.val }, req.options, {
     onEpoch: (report) => ctx.onEvent?.({ type: 'epoch', report }),
     ...(ctx.shouldStop ? { shouldStop: ctx.shouldStop } : {}),

@@ -64,6 +64,7 @@ export {
   defaultLearningRates,
   defaultTrainOptions,
   evaluateLoss,
+  isSoftDtwLoss,
   modelConfigFor,
   resolveTrainOptions,
   train,

@@ -1,6 +1,6 @@
 /**
  * The training losses (seed §4): binary cross-entropy on strong targets, categorical cross-entropy on
- * strong targets, soft-DTW on coarse targets, CTC on the deduplicated sequence. Each returns a scalar
+ * strong targets, soft-DTW (or the soft-DTW divergence) on coarse targets, CTC on the deduplicated sequence. Each returns a scalar
  * (the mean over the batch) and is differentiable w.r.t. the model output.
  */
 import * as tf from '@tensorflow/tfjs'
@@ -48,6 +48,12 @@ export interface SoftDtwLossOptions {
   priorWeight: number
   /** Per-item length normalisation. */
   normalize: LengthNormalization
+  /**
+   * Soft-DTW divergence (Blondel, Mensch & Vert 2021) instead of soft-DTW: D(X, Y) = sdtw(X, Y) −
+   * ½ sdtw(X, X) − ½ sdtw(Y, Y), which is ≥ 0 and 0 only for X = Y (soft-DTW itself is negative and
+   * smallest for a blurred X). The diagonal prior is added to the cross term only. Default false.
+   */
+  divergence?: boolean
 }
 
 /**
@@ -72,7 +78,12 @@ export function softDtwLoss(
     let C = squaredEuclideanCost(probs, targets)
     if (options.priorWeight > 0)
       C = tf.add(C, tf.tensor3d(diagonalPriorBatch(B, N, M, n, m, options.priorWeight), [B, N, M]))
-    const values = softDtw(C, n, m, options.gamma, engine)
+    let values = softDtw(C, n, m, options.gamma, engine)
+    if (options.divergence) {
+      const xx = softDtw(squaredEuclideanCost(probs, probs), n, n, options.gamma, engine)
+      const yy = softDtw(squaredEuclideanCost(targets, targets), m, m, options.gamma, engine)
+      values = tf.sub(values, tf.mul(0.5, tf.add(xx, yy)))
+    }
     const div = new Float32Array(B)
     for (let b = 0; b < B; b++) div[b] = 1 / lengthDivisor(options.normalize, n[b]!, m[b]!)
     return tf.mean(tf.mul(values, tf.tensor1d(div))) as tf.Scalar

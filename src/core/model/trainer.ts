@@ -24,11 +24,16 @@ import {
 import { NUM_CHORDS, oneHot, type PadMode, softTarget } from './targets'
 
 /** Training losses. */
-export type LossName = 'bce' | 'cce' | 'sdtw' | 'ctc'
+export type LossName = 'bce' | 'cce' | 'sdtw' | 'sdtw-div' | 'ctc'
+
+/** The losses on padded coarse targets through the soft-DTW engine: soft-DTW and its divergence. */
+export function isSoftDtwLoss(loss: LossName): loss is 'sdtw' | 'sdtw-div' {
+  return loss === 'sdtw' || loss === 'sdtw-div'
+}
 
 /** Everything that defines a training run (stored with the model). */
 export interface TrainOptions {
-  /** `bce` / `cce` on strong targets, `sdtw` on padded coarse targets, `ctc` on the coarse sequence. Default `sdtw`. */
+  /** `bce` / `cce` on strong targets, `sdtw` (or `sdtw-div`, the soft-DTW divergence) on padded coarse targets, `ctc` on the coarse sequence. Default `sdtw`. */
   loss: LossName
   /** Soft length L of `uniform` / `last` padding [targets]. Default 16. */
   softLength: number
@@ -177,8 +182,8 @@ export function resolveTrainOptions(options: Partial<TrainOptions> = {}): TrainO
   if (options.learningRate === undefined)
     o.learningRate =
       defaultLearningRates[o.model.kind ?? defaultModelConfig.kind] ?? defaultTrainOptions.learningRate
-  if (!['bce', 'cce', 'sdtw', 'ctc'].includes(o.loss))
-    throw new RangeError(`loss must be bce, cce, sdtw or ctc, got "${o.loss}"`)
+  if (!['bce', 'cce', 'sdtw', 'sdtw-div', 'ctc'].includes(o.loss))
+    throw new RangeError(`loss must be bce, cce, sdtw, sdtw-div or ctc, got "${o.loss}"`)
   if (!['uniform', 'last', 'unfold', 'none'].includes(o.pad))
     throw new RangeError(`pad must be uniform, last, unfold or none, got "${o.pad}"`)
   if (!(Number.isInteger(o.softLength) && o.softLength >= 1))
@@ -228,7 +233,7 @@ function prepare(items: readonly TrainItem[], o: TrainOptions, skipped: SkippedI
         skipped.push({ id: it.id, reason: 'empty chord sequence' })
         continue
       }
-      if (o.loss === 'sdtw') seq = softTarget(it.coarse, o.pad, o.softLength, it.frames)
+      if (isSoftDtwLoss(o.loss)) seq = softTarget(it.coarse, o.pad, o.softLength, it.frames)
       else {
         seq = it.coarse
         if (ctcMinFrames(seq, blank) > it.frames) {
@@ -279,7 +284,7 @@ function assemble(items: readonly Prepared[], o: TrainOptions): Batch {
     })
     batch.strong = tf.tensor3d(s, [B, T, NUM_CHORDS])
     batch.mask = tf.tensor2d(mk, [B, T])
-  } else if (o.loss === 'sdtw') {
+  } else if (isSoftDtwLoss(o.loss)) {
     const M = Math.max(...items.map((p) => p.seq.length))
     const y = new Float32Array(B * M * NUM_CHORDS)
     items.forEach((p, b) => {
@@ -312,12 +317,13 @@ function batchLoss(
     case 'cce':
       return cceLoss(logits, b.strong!, b.mask!)
     case 'sdtw':
+    case 'sdtw-div':
       return softDtwLoss(
         tf.softmax(logits) as tf.Tensor3D,
         b.target!,
         b.n,
         b.m,
-        { gamma, priorWeight, normalize: o.normalize },
+        { gamma, priorWeight, normalize: o.normalize, divergence: o.loss === 'sdtw-div' },
         engine,
       )
     case 'ctc':
@@ -476,7 +482,7 @@ export async function train(
         trainLoss: tl,
         valLoss: vl,
         ms: now() - te,
-        gamma: o.loss === 'sdtw' ? gamma : null,
+        gamma: isSoftDtwLoss(o.loss) ? gamma : null,
         best: isBest,
       })
       if (hooks.shouldStop?.()) cancelled = true

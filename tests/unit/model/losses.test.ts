@@ -107,6 +107,106 @@ describe('softDtwLoss', () => {
   })
 })
 
+describe('softDtwLoss with divergence (sdtw-div)', () => {
+  /** float64 soft-DTW, squared Euclidean cost, steps (1,0) (0,1) (1,1), written here independently. */
+  const sdtw64 = (
+    X: ArrayLike<number>,
+    xo: number,
+    n: number,
+    Y: ArrayLike<number>,
+    yo: number,
+    m: number,
+    K: number,
+    g: number,
+    w = 0,
+  ) => {
+    const R: number[][] = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(Number.POSITIVE_INFINITY))
+    R[0]![0] = 0
+    for (let i = 1; i <= n; i++)
+      for (let j = 1; j <= m; j++) {
+        let c = 0
+        for (let k = 0; k < K; k++) c += (X[xo + (i - 1) * K + k]! - Y[yo + (j - 1) * K + k]!) ** 2
+        if (w > 0) c += w * ((n > 1 ? (i - 1) / (n - 1) : 0) - (m > 1 ? (j - 1) / (m - 1) : 0)) ** 2
+        const a = [R[i - 1]![j]!, R[i]![j - 1]!, R[i - 1]![j - 1]!]
+        const mn = Math.min(...a)
+        R[i]![j] = c + mn - g * Math.log(a.reduce((s, v) => s + Math.exp(-(v - mn) / g), 0))
+      }
+    return R[n]![m]!
+  }
+  // two items of different lengths, 3 classes: N = 4 frames (item 1: 3), M = 3 targets (item 1: 2)
+  const K = 3
+  const N = 4
+  const M = 3
+  const n = Int32Array.from([4, 3])
+  const m = Int32Array.from([3, 2])
+  const z = [
+    0.3, -1.2, 0.8, 1.1, 0.2, -0.4, -0.7, 0.9, 0.1, 0.5, 0.5, -1.5, 2, -1, 0, 0.1, 0.2, 0.3, -0.2, 1.4, 0.6,
+    0, 0, 0,
+  ]
+  const P = softmaxRows(z, K)
+  const Yv = [1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0]
+  const ref = (X: ArrayLike<number>, gamma: number, w = 0) => {
+    let total = 0
+    for (let b = 0; b < 2; b++) {
+      const xo = b * N * K
+      const yo = b * M * K
+      total +=
+        sdtw64(X, xo, n[b]!, Yv, yo, m[b]!, K, gamma, w) -
+        0.5 * sdtw64(X, xo, n[b]!, X, xo, n[b]!, K, gamma) -
+        0.5 * sdtw64(Yv, yo, m[b]!, Yv, yo, m[b]!, K, gamma)
+    }
+    return total / 2
+  }
+  const loss = (x: tf.Tensor3D, gamma: number, w = 0) =>
+    softDtwLoss(
+      x,
+      tf.tensor3d(Yv, [2, M, K]),
+      n,
+      m,
+      { gamma, priorWeight: w, normalize: 'none', divergence: true },
+      referenceEngine,
+    )
+
+  it('equals sdtw(X,Y) − ½ sdtw(X,X) − ½ sdtw(Y,Y) in float64, the prior on the cross term only', () => {
+    for (const [gamma, w] of [
+      [1, 0],
+      [0.3, 0],
+      [0.5, 0.7],
+    ] as const)
+      expect(scalar(loss(tf.tensor3d(Float32Array.from(P), [2, N, K]), gamma, w))).toBeCloseTo(
+        ref(P, gamma, w),
+        4,
+      )
+  })
+
+  it('is 0 for X = Y and positive otherwise, where soft-DTW itself is negative', () => {
+    const X = tf.tensor3d([1, 0, 0, 1, 0.5, 0.5], [1, 3, 2])
+    const one = Int32Array.from([3])
+    const opts = { gamma: 1, priorWeight: 0, normalize: 'none' as const }
+    expect(scalar(softDtwLoss(X, X, one, one, { ...opts, divergence: true }, referenceEngine))).toBeCloseTo(
+      0,
+      5,
+    )
+    expect(scalar(softDtwLoss(X, X, one, one, opts, referenceEngine))).toBeLessThan(0)
+    const Y = tf.tensor3d([1, 0, 0, 1], [1, 2, 2])
+    const d = scalar(
+      softDtwLoss(X, Y, one, Int32Array.from([2]), { ...opts, divergence: true }, referenceEngine),
+    )
+    expect(d).toBeGreaterThan(0)
+  })
+
+  it('its gradient matches finite differences of the float64 reference; padded frames get none', () => {
+    const x = tf.tensor3d(Float32Array.from(P), [2, N, K])
+    const { value, grads } = tf.valueAndGrads((t: tf.Tensor) => loss(t as tf.Tensor3D, 0.5))([x])
+    expect(value.dataSync()[0]!).toBeCloseTo(ref(P, 0.5), 4)
+    const g = grads[0]!.dataSync()
+    const fd = finiteDiff((v) => ref(v, 0.5), P, 1e-5)
+    expect(worstRatio(g, fd, 1e-3, 1e-5)).toBeLessThan(1)
+    for (let k = 0; k < K; k++) expect(g[(1 * N + 3) * K + k]).toBe(0) // item 1 has 3 frames
+    tf.dispose([x, value, ...grads])
+  })
+})
+
 describe('stabilisers', () => {
   it('γ schedule: 10 for epochs 0–9, log-linear down to 0.1 at epoch 19, then 0.1', () => {
     const s = { start: 10, holdEpochs: 10, end: 0.1, decayEpochs: 10 }

@@ -63,6 +63,21 @@ describe('train', () => {
     r.model.dispose()
   })
 
+  it('the soft-DTW divergence (sdtw-div) learns the chords from random templates; its losses are ≥ 0', async () => {
+    const untrained = createModel({ init: 'random', seed: 1 })
+    const before = evaluateRecordings(untrained, test).pooled.f
+    untrained.dispose()
+    const r = await train(
+      data,
+      { loss: 'sdtw-div', epochs: 12, model: { init: 'random' }, seed: 1 },
+      { engine: referenceEngine },
+    )
+    expect(evaluateRecordings(r.model, test).pooled.f).toBeGreaterThan(Math.max(0.85, before + 0.2))
+    for (const l of [...r.trainLoss, ...(r.valLoss as number[])]) expect(l).toBeGreaterThan(-1e-3)
+    expect(r.options.loss).toBe('sdtw-div')
+    r.model.dispose()
+  })
+
   it('CTC without blank learns the chords; with a blank it learns the templates but its frames go to the blank', async () => {
     const free = await train(data, {
       loss: 'ctc',
