@@ -131,6 +131,22 @@ export function seedTableConfigs(): ExperimentConfig[] {
       options: { ...stab, loss: 'sdtw', pad: 'unfold' },
     },
     {
+      id: 'sdtw-div-uniform-16',
+      block: 'extra',
+      label: 'Soft-DTW divergence (uniform)',
+      target: '16/150',
+      targets: 'lab',
+      options: { ...paper, ...sd('uniform', 16), loss: 'sdtw-div' },
+    },
+    {
+      id: 'sdtw-div-last-75',
+      block: 'extra',
+      label: 'Soft-DTW divergence (last)',
+      target: '75/150',
+      targets: 'lab',
+      options: { ...paper, ...sd('last', 75), loss: 'sdtw-div' },
+    },
+    {
       id: 'typed-sdtw',
       block: 'extra',
       label: 'Soft-DTW stabilised, whole songs from .chords.txt (no .lab)',
