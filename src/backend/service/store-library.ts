@@ -133,8 +133,7 @@ export class StoreLibrary implements LibraryPort {
       confidence: s.confidence ?? null,
     }))
     const sequence = rev.sequenceId === null ? null : this.store.sequences.get(rev.sequenceId).text
-    // the store has no field for locked boundaries yet: they live in drafts only
-    return { revision: this.#rev(rev), segments, sequence, locks: [] }
+    return { revision: this.#rev(rev), segments, sequence, locks: rev.locks }
   }
 
   saveRevision(rev: NewRevision): StoredRevision {
@@ -160,6 +159,7 @@ export class StoreLibrary implements LibraryPort {
         parentId: rev.parentId === null ? null : num(rev.parentId),
         status: rev.reviewed ? 'reviewed' : 'draft',
         sequenceId,
+        locks: rev.locks,
       })
       return this.#rev(saved)
     })
