@@ -15,8 +15,9 @@ export interface FeatureCache {
   put(key: string, c: Chroma): void
 }
 
-/** Bump when an algorithm changes the numbers: old cache entries then miss. */
-export const FEATURES_VERSION = 1
+/** Bump when an algorithm changes the numbers or `Chroma` gains a field: old cache entries then miss.
+ *  2: `levelDb`, `samples`, `duration`. */
+export const FEATURES_VERSION = 2
 
 /** SHA-256 of a file's bytes (hex), streamed. */
 export async function hashFile(path: string): Promise<string> {
@@ -50,7 +51,7 @@ export function featureCacheKey(
 }
 
 const MAGIC = 0x48435743 // 'CWCH' little-endian
-const FORMAT = 1
+const FORMAT = 2
 
 interface Header {
   frames: number
@@ -62,9 +63,16 @@ interface Header {
   tuning?: TuningEstimate
   pipeline: Chroma['pipeline']
   bass: boolean
+  /** a T-float block `levelDb` follows the chroma (and bass) */
+  level: boolean
+  samples?: number
+  duration?: number
 }
 
-/** Chroma → bytes: 'CWCH', format, JSON header length, JSON, padding to 4, data (T×12 f32 LE), bass. */
+/**
+ * Chroma → bytes: 'CWCH', format (2), JSON header length, JSON, padding to 4, data (T×12 f32 LE),
+ * bass (T×12, if any), levelDb (T, if any). Format 1 (no level) is no longer read: a miss.
+ */
 export function serializeChroma(c: Chroma): Uint8Array {
   const header: Header = {
     frames: c.frames,
@@ -75,20 +83,28 @@ export function serializeChroma(c: Chroma): Uint8Array {
     tuningCents: c.tuningCents,
     pipeline: c.pipeline,
     bass: c.bass !== undefined,
+    level: c.levelDb !== undefined,
   }
   if (c.tuning) header.tuning = c.tuning
+  if (c.samples !== undefined) header.samples = c.samples
+  if (c.duration !== undefined) header.duration = c.duration
+  if (c.levelDb && c.levelDb.length !== c.frames)
+    throw new RangeError(`levelDb has ${c.levelDb.length} values, expected one per frame (${c.frames})`)
   const json = new TextEncoder().encode(JSON.stringify(header))
   const pad = (4 - ((12 + json.length) % 4)) % 4
   const start = 12 + json.length + pad
   const n = c.frames * 12
-  const out = new Uint8Array(start + 4 * n * (c.bass ? 2 : 1))
+  const T = c.levelDb ? c.frames : 0
+  const out = new Uint8Array(start + 4 * (n * (c.bass ? 2 : 1) + T))
   const dv = new DataView(out.buffer)
   dv.setUint32(0, MAGIC, true)
   dv.setUint32(4, FORMAT, true)
   dv.setUint32(8, json.length, true)
   out.set(json, 12)
   for (let i = 0; i < n; i++) dv.setFloat32(start + 4 * i, c.data[i]!, true)
+  const lvl = start + 4 * n * (c.bass ? 2 : 1)
   if (c.bass) for (let i = 0; i < n; i++) dv.setFloat32(start + 4 * (n + i), c.bass[i]!, true)
+  if (c.levelDb) for (let i = 0; i < T; i++) dv.setFloat32(lvl + 4 * i, c.levelDb[i]!, true)
   return out
 }
 
@@ -107,10 +123,11 @@ export function deserializeChroma(b: Uint8Array): Chroma | undefined {
   }
   const start = 12 + jl + ((4 - ((12 + jl) % 4)) % 4)
   const n = h.frames * 12
-  if (!Number.isInteger(n) || b.length !== start + 4 * n * (h.bass ? 2 : 1)) return undefined
-  const read = (o: number) => {
-    const a = new Float32Array(n)
-    for (let i = 0; i < n; i++) a[i] = dv.getFloat32(o + 4 * i, true)
+  const T = h.level ? h.frames : 0
+  if (!Number.isInteger(n) || b.length !== start + 4 * (n * (h.bass ? 2 : 1) + T)) return undefined
+  const read = (o: number, len = n) => {
+    const a = new Float32Array(len)
+    for (let i = 0; i < len; i++) a[i] = dv.getFloat32(o + 4 * i, true)
     return a
   }
   const c: Chroma = {
@@ -125,6 +142,9 @@ export function deserializeChroma(b: Uint8Array): Chroma | undefined {
   }
   if (h.bass) c.bass = read(start + 4 * n)
   if (h.tuning) c.tuning = h.tuning
+  if (h.level) c.levelDb = read(start + 4 * n * (h.bass ? 2 : 1), T)
+  if (typeof h.samples === 'number') c.samples = h.samples
+  if (typeof h.duration === 'number') c.duration = h.duration
   return c
 }
 

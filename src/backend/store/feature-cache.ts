@@ -1,7 +1,9 @@
 /**
  * Store-backed feature cache: chroma matrices (`Chroma` of src/core/features) keyed by content hash +
  * feature parameters. `data`/`bass` are little-endian float32 BLOBs, the rates are columns, every other
- * field (`windowSize`, the `tuning` estimate, fields added later) is kept as JSON in `meta`.
+ * field (`windowSize`, the `tuning` estimate, `samples`, `duration`, fields added later) is kept as JSON
+ * in `meta`; the per-frame `levelDb` goes into `meta` as base64 of its little-endian float32 bytes
+ * (`levelDbF32`), so it round-trips bit-exactly without a schema change.
  * `FeatureCache` is the interface the features room asked for (declared here until it lands there).
  */
 import { createHash } from 'node:crypto'
@@ -98,8 +100,15 @@ export class StoreFeatureCache implements FeatureCache {
       }
       // entries written before `windowSize` was kept are incomplete: a miss
       if (typeof meta.windowSize !== 'number') return undefined
+      const { levelDbF32, levelDb: _stale, ...fields } = meta
+      let levelDb: Float32Array | undefined
+      if (typeof levelDbF32 === 'string') {
+        const bytes = Buffer.from(levelDbF32, 'base64')
+        if (bytes.byteLength !== 4 * r.frames) return undefined // damaged: a miss
+        levelDb = fromBlob(bytes)
+      }
       const c = {
-        ...meta,
+        ...fields,
         data: fromBlob(r.data),
         frames: r.frames,
         sampleRate: r.sample_rate,
@@ -109,6 +118,7 @@ export class StoreFeatureCache implements FeatureCache {
         pipeline: r.pipeline,
       } as Chroma
       if (r.bass) c.bass = fromBlob(r.bass)
+      if (levelDb) c.levelDb = levelDb
       return c
     })
   }
@@ -118,8 +128,10 @@ export class StoreFeatureCache implements FeatureCache {
       throw new RangeError(`chroma data has ${c.data.length} values, expected frames×12 = ${c.frames * 12}`)
     if (c.bass && c.bass.length !== c.frames * 12)
       throw new RangeError(`bass chroma has ${c.bass.length} values, expected frames×12 = ${c.frames * 12}`)
-    const { data, bass, frames, sampleRate, hopSize, frameRate, tuningCents, pipeline, ...rest } = c
-    const meta = JSON.stringify(rest)
+    if (c.levelDb && c.levelDb.length !== c.frames)
+      throw new RangeError(`levelDb has ${c.levelDb.length} values, expected one per frame (${c.frames})`)
+    const { data, bass, frames, sampleRate, hopSize, frameRate, tuningCents, pipeline, levelDb, ...rest } = c
+    const meta = JSON.stringify(levelDb ? { ...rest, levelDbF32: toBlob(levelDb).toString('base64') } : rest)
     this.#guard('writing the feature cache', () => {
       this.#put.run({
         key,
@@ -133,7 +145,7 @@ export class StoreFeatureCache implements FeatureCache {
         data: toBlob(data),
         bass: bass ? toBlob(bass) : null,
         meta,
-        bytes: data.byteLength + (bass?.byteLength ?? 0),
+        bytes: data.byteLength + (bass?.byteLength ?? 0) + (levelDb?.byteLength ?? 0),
         created_at: this.#now().toISOString(),
       })
     })

@@ -29,6 +29,9 @@ export const BASS_RANGE: readonly [number, number] = [24, 60]
 export const TREBLE_RANGE: readonly [number, number] = [36, 96]
 /** A frame counts as silent for the `align` level reference below this fraction of the loudest. */
 const SILENT_FRACTION = 1e-6
+/** `Chroma.levelDb` of digital silence: frame levels are floored here [dBFS]. */
+export const LEVEL_FLOOR_DB = -120
+const LEVEL_FLOOR_MS = 10 ** (LEVEL_FLOOR_DB / 10)
 
 /** Growable Float32Array of rows of 12. */
 class Rows {
@@ -83,6 +86,10 @@ export class ChromaExtractor {
   private readonly rowBass = new Float64Array(12)
   private readonly treble = new Rows()
   private readonly bass = new Rows()
+  /** per-frame level [dBFS] (grown by doubling) */
+  private level = new Float32Array(256)
+  /** Σ w[n] of the window, for the weighted mean square */
+  private readonly winSum: number
   // framing
   private buf: Float64Array
   private bufStart = 0
@@ -112,6 +119,9 @@ export class ChromaExtractor {
     this.hop = o.hopSize
     this.fft = new RealFft(N)
     this.win = hannWindow(N)
+    let ws = 0
+    for (let n = 0; n < N; n++) ws += this.win[n]!
+    this.winSum = ws
     this.frame = new Float64Array(N)
     const nb = N / 2 + 1
     this.mag = new Float64Array(nb)
@@ -195,6 +205,9 @@ export class ChromaExtractor {
     }
     if (bass) chroma.bass = bass
     if (this.tuning) chroma.tuning = this.tuning
+    chroma.levelDb = this.level.slice(0, T)
+    chroma.samples = this.received
+    chroma.duration = this.received / o.sampleRate
     return chroma
   }
 
@@ -228,6 +241,7 @@ export class ChromaExtractor {
       src = x
       off = 0
     }
+    this.frameLevel(t, src, off)
     if (this.hpss) {
       this.fft.magnitudeSpectrum(src, off, this.win, this.mag, this.spectrumScale, this.kMag)
       this.hpss.push(this.mag, this.kMag, this.onHarmonic)
@@ -235,6 +249,22 @@ export class ChromaExtractor {
       this.fft.powerSpectrum(src, off, this.win, this.power, this.spectrumScale * this.spectrumScale)
       this.fold(this.power)
     }
+  }
+
+  /** Level of frame t [dBFS]: Hann-weighted mean square of its samples (see `Chroma.levelDb`). */
+  private frameLevel(t: number, src: Float64Array, off: number): void {
+    const w = this.win
+    let acc = 0
+    for (let n = 0; n < this.N; n++) {
+      const v = src[off + n]!
+      acc += w[n]! * v * v
+    }
+    if (t >= this.level.length) {
+      const bigger = new Float32Array(this.level.length * 2)
+      bigger.set(this.level)
+      this.level = bigger
+    }
+    this.level[t] = 10 * Math.log10(Math.max(LEVEL_FLOOR_MS, acc / this.winSum))
   }
 
   /** HPSS output: harmonic magnitude of a frame → power → fold. */
@@ -350,7 +380,8 @@ export function levelReference(data: Float32Array): number {
  * @param pcm mono samples
  * @param sampleRate of `pcm` [Hz]
  * @param options merged over the defaults of `options.pipeline` ('align' if absent)
- * @returns Chroma with T = 1 + ⌊n/hop⌋ frames, n = length at the analysis rate
+ * @returns Chroma with T = 1 + ⌊n/hop⌋ frames, n = length at the analysis rate; `duration` =
+ *   pcm.length / sampleRate, `samples` = n, `levelDb` per frame
  * @example
  * const c = computeChroma(pcm, 44100, { pipeline: 'fmp' })
  * c.frameRate // 10.766…
@@ -379,5 +410,7 @@ export function computeChroma(
   }
   const ex = new ChromaExtractor(o, tuning)
   ex.push(x)
-  return ex.finish()
+  const c = ex.finish()
+  c.duration = pcm.length / sampleRate
+  return c
 }

@@ -8,6 +8,7 @@ export {
   BASS_RANGE,
   ChromaExtractor,
   computeChroma,
+  LEVEL_FLOOR_DB,
   levelReference,
   TREBLE_RANGE,
 } from './chroma'

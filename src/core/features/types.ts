@@ -60,6 +60,22 @@ export interface Chroma {
   /** the estimate behind `tuningCents` when the tuning was 'auto' */
   tuning?: TuningEstimate
   pipeline: ChromaPipeline
+  /**
+   * Level of each frame before any compression or normalisation, T values [dBFS]: 10·log10 of the
+   * Hann-weighted mean square of the frame's analysis-rate samples, Σ w[n]·x[n]² / Σ w[n] over the
+   * same centred, zero-padded window as the spectrum, floored at `LEVEL_FLOOR_DB` (−120). A sinusoid
+   * of amplitude a reads 20·log10(a) − 3.01; digital silence reads −120. Full band (before HPSS), so
+   * it measures how loud the recording is there, not how harmonic. Absent in chroma from older caches
+   * or other sources.
+   */
+  levelDb?: Float32Array
+  /** number of analysis-rate samples the frames were computed from (frames = 1 + ⌊samples/hopSize⌋) */
+  samples?: number
+  /**
+   * length of the analysed signal [s]: input samples ÷ input rate (the decoded file's length for
+   * files), exact where frames/frameRate is only within one hop
+   */
+  duration?: number
 }
 
 /** Options of `computeChroma`; `pipeline` picks the defaults of every other field. */

@@ -1,0 +1,110 @@
+/** Per-frame level, sample count and duration carried by `Chroma`, against a direct float64 computation. */
+import { describe, expect, test } from 'vitest'
+import {
+  ChromaExtractor,
+  computeChroma,
+  LEVEL_FLOOR_DB,
+  resolveChromaOptions,
+} from '../../../src/core/features'
+
+const SR = 22050
+
+/** Level of every centred frame, written from the definition: Hann-weighted mean square in dB. */
+function directLevels(x: Float32Array, N: number, hop: number): number[] {
+  const T = 1 + Math.floor(x.length / hop)
+  const w = Array.from({ length: N }, (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / N)) // periodic Hann
+  const ws = w.reduce((a, b) => a + b, 0)
+  const out: number[] = []
+  for (let t = 0; t < T; t++) {
+    let acc = 0
+    for (let n = 0; n < N; n++) {
+      const i = t * hop - N / 2 + n
+      const v = i >= 0 && i < x.length ? x[i]! : 0
+      acc += w[n]! * v * v
+    }
+    out.push(Math.max(LEVEL_FLOOR_DB, 10 * Math.log10(acc / ws)))
+  }
+  return out
+}
+
+/** A test signal: silence, a sine swelling from −60 to −6 dB, noise, silence. */
+function signal(): Float32Array {
+  const x = new Float32Array(Math.round(3.3 * SR))
+  let s = 7
+  for (let n = 0; n < x.length; n++) {
+    const t = n / SR
+    if (t >= 0.5 && t < 2)
+      x[n] = 10 ** ((-60 + 54 * ((t - 0.5) / 1.5)) / 20) * Math.sin(2 * Math.PI * 330 * t)
+    else if (t >= 2 && t < 2.8) {
+      s = (s * 16807) % 2147483647
+      x[n] = 0.1 * (s / 2147483647 - 0.5)
+    }
+  }
+  return x
+}
+
+describe('Chroma.levelDb', () => {
+  test.each(['fmp', 'align'] as const)(
+    '%s: one level per frame, equal to the direct computation',
+    (pipeline) => {
+      const x = signal()
+      const c = computeChroma(x, SR, { pipeline, tuning: 0 })
+      const o = resolveChromaOptions({ pipeline })
+      const ref = directLevels(x, o.windowSize, o.hopSize)
+      expect(c.levelDb).toBeInstanceOf(Float32Array)
+      expect(c.levelDb!.length).toBe(c.frames)
+      expect(ref.length).toBe(c.frames)
+      let worst = 0
+      for (let t = 0; t < c.frames; t++) {
+        if (ref[t]! <= LEVEL_FLOOR_DB) expect(c.levelDb![t]).toBe(LEVEL_FLOOR_DB)
+        else worst = Math.max(worst, Math.abs(c.levelDb![t]! - ref[t]!))
+      }
+      expect(worst).toBeLessThan(1e-3) // float32 storage of the dB value
+      expect(c.samples).toBe(x.length)
+      expect(c.duration).toBe(x.length / SR)
+    },
+  )
+
+  test('a sinusoid of amplitude a reads 20·log10(a) − 3.01 dB; digital silence the floor', () => {
+    for (const a of [1, 0.1, 0.001]) {
+      const x = Float32Array.from({ length: 2 * SR }, (_, n) => a * Math.sin((2 * Math.PI * 440 * n) / SR))
+      const c = computeChroma(x, SR, { pipeline: 'align', tuning: 0 })
+      const mid = c.levelDb![Math.floor(c.frames / 2)]!
+      expect(mid).toBeCloseTo(20 * Math.log10(a) - 10 * Math.log10(2), 2)
+    }
+    const z = computeChroma(new Float32Array(SR), SR, { pipeline: 'align', tuning: 0 })
+    expect(Array.from(z.levelDb!).every((v) => v === LEVEL_FLOOR_DB)).toBe(true)
+  })
+
+  test('the level does not depend on compression or normalisation, only on the samples', () => {
+    const x = signal()
+    const a = computeChroma(x, SR, { pipeline: 'align', tuning: 0 })
+    const b = computeChroma(x, SR, { pipeline: 'align', tuning: 0, logGamma: 0, norm: 'none' })
+    expect(Array.from(b.levelDb!)).toEqual(Array.from(a.levelDb!))
+    const louder = computeChroma(
+      x.map((v) => v * 10),
+      SR,
+      { pipeline: 'align', tuning: 0 },
+    )
+    for (let t = 0; t < a.frames; t++)
+      if (a.levelDb![t]! > LEVEL_FLOOR_DB + 40)
+        expect(louder.levelDb![t]! - a.levelDb![t]!).toBeCloseTo(20, 3)
+  })
+
+  test('streaming in odd chunks gives the same levels; resampled input keeps its exact duration', () => {
+    const x = signal()
+    const whole = computeChroma(x, SR, { pipeline: 'align', tuning: 5 })
+    const ex = new ChromaExtractor({ pipeline: 'align', tuning: 5 })
+    for (let i = 0, step = 1; i < x.length; i += step, step = (step * 7 + 13) % 3001)
+      ex.push(x.subarray(i, i + step))
+    const part = ex.finish()
+    expect(Array.from(part.levelDb!)).toEqual(Array.from(whole.levelDb!))
+    expect(part.samples).toBe(whole.samples)
+    // 44.1 kHz input: the analysis-rate signal is ⌈n/2⌉ samples, the duration is the input's own
+    const y = Float32Array.from({ length: 44101 }, (_, n) => Math.sin(n * 0.01))
+    const r = computeChroma(y, 44100, { pipeline: 'fmp' })
+    expect(r.samples).toBe(22051)
+    expect(r.duration).toBe(44101 / 44100)
+    expect(r.frames).toBe(1 + Math.floor(22051 / 2048))
+  })
+})
