@@ -25,6 +25,7 @@ import {
   templateScores,
 } from './emissions'
 import { AlignError } from './errors'
+import { alignmentFit } from './fit'
 import { type HsmmProblem, hsmmPosterior, hsmmViterbi } from './hsmm'
 import { boundToTime, timeToBound } from './time'
 import type { AlignedBoundary, AlignedSegment, AlignResult, Anchor, ChromaInput } from './types'
@@ -104,6 +105,12 @@ export interface AlignOptions {
    * segment, exceeds this. Default 0.4 (0.1 % of correct chords on dev train/val).
    */
   changeMargin?: number
+  /**
+   * Poor fit: the sequence's evidence falls short of free recognition's (template + HMM) by more than
+   * this per sounding frame (similarity scale 0 … 1 + bassWeight): the wrong recording, or chords
+   * typed in another key. Default 0.2, set on the dev train/val items (see docs/align.md).
+   */
+  poorFitMargin?: number
 }
 
 export const defaultAlignOptions = {
@@ -129,6 +136,7 @@ export const defaultAlignOptions = {
   shortSeconds: 0.1,
   weakMargin: 0.3,
   changeMargin: 0.4,
+  poorFitMargin: 0.2,
 }
 
 export type ResolvedAlignOptions = typeof defaultAlignOptions
@@ -454,6 +462,7 @@ export function alignChords(
     anchors,
     duration,
     recomputedRegions: recomputed,
+    fit: alignmentFit(chroma, merged.segments, feats, best.shift, templates, labelIdx),
   }
   result.warnings = alignmentWarnings(result, o, feats, best.shift, templates, labelIdx, fr, T, duration)
   return result

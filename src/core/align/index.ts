@@ -9,8 +9,17 @@ export { defaultDurationPriorOptions, durationKernel, logDurationPrior } from '.
 export type { ChordTemplate, EmissionOptions, FrameFeatures } from './emissions'
 export { chordTemplate, defaultEmissionOptions, frameFeatures, TRIADS, templateScores } from './emissions'
 export { AlignError } from './errors'
+export type { AlignFit } from './fit'
+export { alignmentFit } from './fit'
 export type { RecognizeOptions, RecognizeResult } from './recognize'
-export { defaultRecognizeOptions, posteriorUniform, recognizeChords, viterbiUniform } from './recognize'
+export {
+  defaultRecognizeOptions,
+  posteriorUniform,
+  recognitionPath,
+  recognizeChords,
+  triadScores,
+  viterbiUniform,
+} from './recognize'
 export type {
   AlignedBoundary,
   AlignedSegment,

@@ -88,7 +88,8 @@ export class ChromaExtractor {
   private readonly bass = new Rows()
   /** per-frame level [dBFS] (grown by doubling) */
   private level = new Float32Array(256)
-  /** Σ w[n] of the window, for the weighted mean square */
+  /** Hann window of the level, min(N, 2·hop) samples centred on the frame, and Σ of its weights */
+  private readonly levelWin: Float64Array
   private readonly winSum: number
   // framing
   private buf: Float64Array
@@ -119,8 +120,9 @@ export class ChromaExtractor {
     this.hop = o.hopSize
     this.fft = new RealFft(N)
     this.win = hannWindow(N)
+    this.levelWin = hannWindow(Math.min(N, 2 * o.hopSize))
     let ws = 0
-    for (let n = 0; n < N; n++) ws += this.win[n]!
+    for (const w of this.levelWin) ws += w
     this.winSum = ws
     this.frame = new Float64Array(N)
     const nb = N / 2 + 1
@@ -251,12 +253,14 @@ export class ChromaExtractor {
     }
   }
 
-  /** Level of frame t [dBFS]: Hann-weighted mean square of its samples (see `Chroma.levelDb`). */
+  /** Level of frame t [dBFS]: Hann-weighted mean square of the samples around its centre (see `Chroma.levelDb`). */
   private frameLevel(t: number, src: Float64Array, off: number): void {
-    const w = this.win
+    const w = this.levelWin
+    const L = w.length
+    const o = off + (this.N - L) / 2
     let acc = 0
-    for (let n = 0; n < this.N; n++) {
-      const v = src[off + n]!
+    for (let n = 0; n < L; n++) {
+      const v = src[o + n]!
       acc += w[n]! * v * v
     }
     if (t >= this.level.length) {

@@ -62,11 +62,14 @@ export interface Chroma {
   pipeline: ChromaPipeline
   /**
    * Level of each frame before any compression or normalisation, T values [dBFS]: 10·log10 of the
-   * Hann-weighted mean square of the frame's analysis-rate samples, Σ w[n]·x[n]² / Σ w[n] over the
-   * same centred, zero-padded window as the spectrum, floored at `LEVEL_FLOOR_DB` (−120). A sinusoid
-   * of amplitude a reads 20·log10(a) − 3.01; digital silence reads −120. Full band (before HPSS), so
-   * it measures how loud the recording is there, not how harmonic. Absent in chroma from older caches
-   * or other sources.
+   * Hann-weighted mean square of the analysis-rate samples around the frame's centre,
+   * Σ w[n]·x[n]² / Σ w[n], with a periodic Hann window of min(windowSize, 2·hopSize) samples centred
+   * like the spectrum's (zero padding at the ends), floored at `LEVEL_FLOOR_DB` (−120). With
+   * 2·hopSize the windows of successive frames sum to one, so every sample counts equally and the
+   * level follows the signal within about a hop (the spectrum's longer window would smear the start
+   * and end of the music by half a window). A sinusoid of amplitude a reads 20·log10(a) − 3.01;
+   * digital silence reads −120. Full band (before HPSS): how loud the recording is there, not how
+   * harmonic. Absent in chroma from older caches or other sources.
    */
   levelDb?: Float32Array
   /** number of analysis-rate samples the frames were computed from (frames = 1 + ⌊samples/hopSize⌋) */

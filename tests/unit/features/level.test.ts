@@ -9,8 +9,10 @@ import {
 
 const SR = 22050
 
-/** Level of every centred frame, written from the definition: Hann-weighted mean square in dB. */
-function directLevels(x: Float32Array, N: number, hop: number): number[] {
+/** Level of every centred frame, written from the definition: Hann-weighted mean square in dB over
+ *  min(window, 2·hop) samples centred on t·hop. */
+function directLevels(x: Float32Array, window: number, hop: number): number[] {
+  const N = Math.min(window, 2 * hop)
   const T = 1 + Math.floor(x.length / hop)
   const w = Array.from({ length: N }, (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / N)) // periodic Hann
   const ws = w.reduce((a, b) => a + b, 0)
@@ -74,6 +76,19 @@ describe('Chroma.levelDb', () => {
     }
     const z = computeChroma(new Float32Array(SR), SR, { pipeline: 'align', tuning: 0 })
     expect(Array.from(z.levelDb!).every((v) => v === LEVEL_FLOOR_DB)).toBe(true)
+  })
+
+  test('windows of 2·hop tile the signal: a step in level shows within a hop of where it is', () => {
+    // 1 s of silence, then a tone: the frame centred one hop before the onset sees none of it
+    const x = new Float32Array(2 * SR)
+    for (let n = SR; n < x.length; n++) x[n] = 0.5 * Math.sin((2 * Math.PI * 440 * n) / SR)
+    const c = computeChroma(x, SR, { pipeline: 'align', tuning: 0 })
+    const onset = SR / c.hopSize // frame index of 1.0 s (21.53…)
+    for (let t = 0; t < c.frames; t++) {
+      if (t <= Math.floor(onset) - 1) expect(c.levelDb![t]).toBe(LEVEL_FLOOR_DB)
+      if (t >= Math.ceil(onset) + 1 && t < c.frames - 1) expect(c.levelDb![t]!).toBeGreaterThan(-9.1) // −9.03 dB
+      if (t === c.frames - 1) expect(c.levelDb![t]!).toBeLessThan(-9.1) // half of its window is padding
+    }
   })
 
   test('the level does not depend on compression or normalisation, only on the samples', () => {
