@@ -72,6 +72,8 @@ describe('chordwarp chroma', () => {
     expect(j.levelDb).toHaveLength(j.frames)
     expect(again.levelDb).toEqual(j.levelDb)
     expect(j.levelDb[20]).toBeGreaterThan(-20)
+    expect(j.onset).toHaveLength(j.frames)
+    expect(again.onset).toEqual(j.onset)
   })
 
   test('--pipeline fmp with --hop/--win/--sr/--tuning/--gamma/--norm', () => {
@@ -194,6 +196,7 @@ describe('feature cache', () => {
       expect(c.levelDb?.length).toBe(c.frames)
       const back = deserializeChroma(serializeChroma(c))!
       expect(Buffer.from(back.levelDb!.buffer).equals(Buffer.from(c.levelDb!.buffer))).toBe(true)
+      expect(Buffer.from(back.onset!.buffer).equals(Buffer.from(c.onset!.buffer))).toBe(true)
       expect(back.samples).toBe(c.samples)
       expect(back.duration).toBe(44117 / 44100)
       // format 1 (written before the level existed): a miss, recomputed
@@ -203,15 +206,21 @@ describe('feature cache', () => {
       // a level block of the wrong length: a miss
       expect(deserializeChroma(serializeChroma(c).subarray(0, serializeChroma(c).length - 4))).toBeUndefined()
       expect(() => serializeChroma({ ...c, levelDb: c.levelDb!.subarray(1) })).toThrow(/one per frame/)
+      expect(() => serializeChroma({ ...c, onset: c.onset!.subarray(1) })).toThrow(/onset has/)
+      // only one of the two per-frame blocks
+      const noLevel = { ...c }
+      delete noLevel.levelDb
+      expect(deserializeChroma(serializeChroma(noLevel))).toEqual(noLevel)
     }
     // without the optional fields: still round-trips
     const bare = computeChroma(x, 44100, { pipeline: 'fmp' })
     delete bare.levelDb
+    delete bare.onset
     delete bare.samples
     delete bare.duration
     expect(deserializeChroma(serializeChroma(bare))).toEqual(bare)
     // keys carry the features version, so entries of the previous version are never looked up
-    expect(FEATURES_VERSION).toBe(2)
+    expect(FEATURES_VERSION).toBe(3)
   })
 
   test('analyzeFile reads and fills the cache', async () => {

@@ -16,8 +16,8 @@ export interface FeatureCache {
 }
 
 /** Bump when an algorithm changes the numbers or `Chroma` gains a field: old cache entries then miss.
- *  2: `levelDb`, `samples`, `duration`. */
-export const FEATURES_VERSION = 2
+ *  2: `levelDb`, `samples`, `duration`; 3: `onset`. */
+export const FEATURES_VERSION = 3
 
 /** SHA-256 of a file's bytes (hex), streamed. */
 export async function hashFile(path: string): Promise<string> {
@@ -65,13 +65,16 @@ interface Header {
   bass: boolean
   /** a T-float block `levelDb` follows the chroma (and bass) */
   level: boolean
+  /** a T-float block `onset` follows */
+  onset?: boolean
   samples?: number
   duration?: number
 }
 
 /**
  * Chroma → bytes: 'CWCH', format (2), JSON header length, JSON, padding to 4, data (T×12 f32 LE),
- * bass (T×12, if any), levelDb (T, if any). Format 1 (no level) is no longer read: a miss.
+ * bass (T×12, if any), levelDb (T, if any), onset (T, if any). Format 1 (no level) is no longer
+ * read: a miss.
  */
 export function serializeChroma(c: Chroma): Uint8Array {
   const header: Header = {
@@ -84,27 +87,35 @@ export function serializeChroma(c: Chroma): Uint8Array {
     pipeline: c.pipeline,
     bass: c.bass !== undefined,
     level: c.levelDb !== undefined,
+    onset: c.onset !== undefined,
   }
   if (c.tuning) header.tuning = c.tuning
   if (c.samples !== undefined) header.samples = c.samples
   if (c.duration !== undefined) header.duration = c.duration
-  if (c.levelDb && c.levelDb.length !== c.frames)
-    throw new RangeError(`levelDb has ${c.levelDb.length} values, expected one per frame (${c.frames})`)
+  for (const [name, a] of [
+    ['levelDb', c.levelDb],
+    ['onset', c.onset],
+  ] as const)
+    if (a && a.length !== c.frames)
+      throw new RangeError(`${name} has ${a.length} values, expected one per frame (${c.frames})`)
   const json = new TextEncoder().encode(JSON.stringify(header))
   const pad = (4 - ((12 + json.length) % 4)) % 4
   const start = 12 + json.length + pad
   const n = c.frames * 12
-  const T = c.levelDb ? c.frames : 0
-  const out = new Uint8Array(start + 4 * (n * (c.bass ? 2 : 1) + T))
+  const T = c.frames
+  const perFrame = [c.levelDb, c.onset].filter((a): a is Float32Array => a !== undefined)
+  const out = new Uint8Array(start + 4 * (n * (c.bass ? 2 : 1) + T * perFrame.length))
   const dv = new DataView(out.buffer)
   dv.setUint32(0, MAGIC, true)
   dv.setUint32(4, FORMAT, true)
   dv.setUint32(8, json.length, true)
   out.set(json, 12)
   for (let i = 0; i < n; i++) dv.setFloat32(start + 4 * i, c.data[i]!, true)
-  const lvl = start + 4 * n * (c.bass ? 2 : 1)
   if (c.bass) for (let i = 0; i < n; i++) dv.setFloat32(start + 4 * (n + i), c.bass[i]!, true)
-  if (c.levelDb) for (let i = 0; i < T; i++) dv.setFloat32(lvl + 4 * i, c.levelDb[i]!, true)
+  perFrame.forEach((a, j) => {
+    const o = start + 4 * (n * (c.bass ? 2 : 1) + j * T)
+    for (let i = 0; i < T; i++) dv.setFloat32(o + 4 * i, a[i]!, true)
+  })
   return out
 }
 
@@ -123,8 +134,9 @@ export function deserializeChroma(b: Uint8Array): Chroma | undefined {
   }
   const start = 12 + jl + ((4 - ((12 + jl) % 4)) % 4)
   const n = h.frames * 12
-  const T = h.level ? h.frames : 0
-  if (!Number.isInteger(n) || b.length !== start + 4 * (n * (h.bass ? 2 : 1) + T)) return undefined
+  const T = h.frames
+  const blocks = (h.level ? 1 : 0) + (h.onset ? 1 : 0)
+  if (!Number.isInteger(n) || b.length !== start + 4 * (n * (h.bass ? 2 : 1) + T * blocks)) return undefined
   const read = (o: number, len = n) => {
     const a = new Float32Array(len)
     for (let i = 0; i < len; i++) a[i] = dv.getFloat32(o + 4 * i, true)
@@ -142,7 +154,9 @@ export function deserializeChroma(b: Uint8Array): Chroma | undefined {
   }
   if (h.bass) c.bass = read(start + 4 * n)
   if (h.tuning) c.tuning = h.tuning
-  if (h.level) c.levelDb = read(start + 4 * n * (h.bass ? 2 : 1), T)
+  const after = start + 4 * n * (h.bass ? 2 : 1)
+  if (h.level) c.levelDb = read(after, T)
+  if (h.onset) c.onset = read(after + (h.level ? 4 * T : 0), T)
   if (typeof h.samples === 'number') c.samples = h.samples
   if (typeof h.duration === 'number') c.duration = h.duration
   return c

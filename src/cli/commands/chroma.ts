@@ -150,6 +150,7 @@ export function register(program: Command): void {
           chroma: rows(c.data, c.frames),
           ...(c.bass ? { bass: rows(c.bass, c.frames) } : {}),
           ...(c.levelDb ? { levelDb: Array.from(c.levelDb, (x) => Number(x.toPrecision(6))) } : {}),
+          ...(c.onset ? { onset: Array.from(c.onset, (x) => Number(x.toPrecision(6))) } : {}),
         }
         if (f.output) emit(`${JSON.stringify(value)}\n`)
         else printJson(value)

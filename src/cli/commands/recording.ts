@@ -28,7 +28,7 @@ function flatten(rows: unknown, name: string, path: string): Float32Array {
 
 /**
  * Chroma from `chordwarp chroma --json` output: {frameRate, chroma: T×12, bass?: T×12, duration?,
- * levelDb?: T numbers [dBFS]}.
+ * levelDb?: T numbers [dBFS], onset?: T numbers}.
  */
 export function readChromaJson(path: string): Recording {
   let v: Record<string, unknown>
@@ -45,18 +45,23 @@ export function readChromaJson(path: string): Recording {
   if (bass && bass.length !== data.length)
     throw new UserError(`${path}: "bass" and "chroma" differ in length`)
   const duration = typeof v.duration === 'number' && v.duration > 0 ? v.duration : frames / frameRate
-  let levelDb: Float32Array | undefined
-  if (v.levelDb !== undefined) {
-    const l = v.levelDb
+  const perFrame = (name: 'levelDb' | 'onset'): Float32Array | undefined => {
+    const l = v[name]
+    if (l === undefined) return undefined
     if (
       !Array.isArray(l) ||
       l.length !== frames ||
       !l.every((x) => typeof x === 'number' && Number.isFinite(x))
     )
-      throw new UserError(`${path}: "levelDb" must be one finite number per chroma row`)
-    levelDb = Float32Array.from(l as number[])
+      throw new UserError(`${path}: "${name}" must be one finite number per chroma row`)
+    return Float32Array.from(l as number[])
   }
-  return { chroma: { data, bass, frames, frameRate, ...(levelDb ? { levelDb } : {}) }, duration }
+  const levelDb = perFrame('levelDb')
+  const onset = perFrame('onset')
+  return {
+    chroma: { data, bass, frames, frameRate, ...(levelDb ? { levelDb } : {}), ...(onset ? { onset } : {}) },
+    duration,
+  }
 }
 
 /** Where features are cached: the same folder as `chordwarp chroma` uses. */

@@ -3,7 +3,7 @@
  * Other rooms import from here only.
  */
 export type { AlignOptions, ModelProbabilities } from './align'
-export { alignChords, defaultAlignOptions } from './align'
+export { alignChords, defaultAlignOptions, snapToOnsets } from './align'
 export type { DurationPriorOptions } from './duration'
 export { defaultDurationPriorOptions, durationKernel, logDurationPrior } from './duration'
 export type { ChordTemplate, EmissionOptions, FrameFeatures } from './emissions'

@@ -9,9 +9,10 @@ import type { AlignFit } from './fit'
  * can be passed as is. `data` (and `bass`, when present) are frames×12 row-major, bin 0 = C, any
  * non-negative scale (normalised here); frame t is centred at t / frameRate [seconds]. `levelDb`
  * (per-frame level [dB], any offset: only differences within the recording are used) lets the
- * aligner tell quiet lead-ins, tails and fades from music.
+ * aligner tell quiet lead-ins, tails and fades from music; `onset` (per-frame onset strength, any
+ * scale) lets it put chord changes where notes start.
  */
-export type ChromaInput = Pick<Chroma, 'data' | 'frames' | 'frameRate' | 'bass' | 'levelDb'>
+export type ChromaInput = Pick<Chroma, 'data' | 'frames' | 'frameRate' | 'bass' | 'levelDb' | 'onset'>
 
 /** A boundary the user locked: chord `token` (0-based, in the merged sequence) starts at `time`. */
 export interface Anchor {

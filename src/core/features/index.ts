@@ -10,6 +10,9 @@ export {
   computeChroma,
   LEVEL_FLOOR_DB,
   levelReference,
+  ONSET_GAMMA,
+  ONSET_MAX_HZ,
+  onsetWindowSize,
   TREBLE_RANGE,
 } from './chroma'
 export { hannWindow, RealFft } from './fft'

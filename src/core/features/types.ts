@@ -72,6 +72,15 @@ export interface Chroma {
    * harmonic. Absent in chroma from older caches or other sources.
    */
   levelDb?: Float32Array
+  /**
+   * Onset strength of each frame, T values [nats]: the positive spectral flux
+   * Σ_k max(0, log(1 + γ|X_t(k)|) − log(1 + γ|X_{t−1}(k)|)) over 0 < f_k ≤ 5 kHz (`ONSET_MAX_HZ`),
+   * |X_t| the magnitude spectrum of a short Hann window of `onsetWindowSize(hopSize)` samples (the
+   * largest power of two ≤ the hop, so successive windows do not overlap) centred on frame t, scaled
+   * so a sinusoid of amplitude a peaks at a, γ = 1e5 (`ONSET_GAMMA`); 0 for frame 0. Peaks where notes
+   * start; the aligner moves chord boundaries onto them. Absent in chroma from older caches.
+   */
+  onset?: Float32Array
   /** number of analysis-rate samples the frames were computed from (frames = 1 + ⌊samples/hopSize⌋) */
   samples?: number
   /**

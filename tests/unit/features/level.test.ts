@@ -1,9 +1,15 @@
-/** Per-frame level, sample count and duration carried by `Chroma`, against a direct float64 computation. */
+/**
+ * Per-frame level, onset strength, sample count and duration carried by `Chroma`, against direct
+ * float64 computations.
+ */
 import { describe, expect, test } from 'vitest'
 import {
   ChromaExtractor,
   computeChroma,
   LEVEL_FLOOR_DB,
+  ONSET_GAMMA,
+  ONSET_MAX_HZ,
+  onsetWindowSize,
   resolveChromaOptions,
 } from '../../../src/core/features'
 
@@ -121,5 +127,82 @@ describe('Chroma.levelDb', () => {
     expect(r.samples).toBe(22051)
     expect(r.duration).toBe(44101 / 44100)
     expect(r.frames).toBe(1 + Math.floor(22051 / 2048))
+  })
+})
+
+/** Onset strength from the definition: direct DFT of a centred Hann window, positive log-magnitude flux. */
+function directOnset(x: Float32Array, hop: number, sr: number): number[] {
+  const W = onsetWindowSize(hop)
+  const T = 1 + Math.floor(x.length / hop)
+  const w = Array.from({ length: W }, (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / W))
+  const K = Math.min(W / 2 + 1, Math.floor((ONSET_MAX_HZ * W) / sr) + 1)
+  let prev: number[] = []
+  const out: number[] = []
+  for (let t = 0; t < T; t++) {
+    const cur: number[] = []
+    for (let k = 0; k < K; k++) {
+      let re = 0
+      let im = 0
+      for (let n = 0; n < W; n++) {
+        const i = t * hop - W / 2 + n
+        const v = i >= 0 && i < x.length ? w[n]! * x[i]! : 0
+        re += v * Math.cos((2 * Math.PI * k * n) / W)
+        im -= v * Math.sin((2 * Math.PI * k * n) / W)
+      }
+      cur.push(Math.log1p((ONSET_GAMMA * 4 * Math.hypot(re, im)) / W))
+    }
+    let f = 0
+    if (t > 0) for (let k = 1; k < K; k++) f += Math.max(0, cur[k]! - prev[k]!)
+    out.push(f)
+    prev = cur
+  }
+  return out
+}
+
+describe('Chroma.onset', () => {
+  // notes starting at 0.3, 0.62 and 0.9 s, each decaying
+  const x = new Float32Array(Math.round(1.2 * SR))
+  for (const [t0, f] of [
+    [0.3, 440],
+    [0.62, 330],
+    [0.9, 523.25],
+  ] as const)
+    for (let n = Math.round(t0 * SR); n < x.length; n++) {
+      const t = n / SR - t0
+      x[n]! += 0.3 * Math.exp(-t / 0.15) * Math.sin(2 * Math.PI * f * t)
+    }
+
+  test.each([256, 300])(
+    'hop %i: equals the direct computation (window = largest power of two ≤ hop)',
+    (hop) => {
+      const c = computeChroma(x, SR, { pipeline: 'fmp', hopSize: hop, windowSize: 1024, tuning: 0 })
+      const ref = directOnset(x, hop, SR)
+      expect(onsetWindowSize(hop)).toBe(256)
+      expect(c.onset!.length).toBe(c.frames)
+      expect(c.onset![0]).toBe(0)
+      for (let t = 0; t < c.frames; t++)
+        expect(Math.abs(c.onset![t]! - ref[t]!)).toBeLessThan(1e-3 * (1 + ref[t]!))
+    },
+  )
+
+  test('peaks where the notes start, in both pipelines, and streams like the rest', () => {
+    for (const pipeline of ['align', 'fmp'] as const) {
+      const c = computeChroma(x, SR, { pipeline, tuning: 0 })
+      const o = Array.from(c.onset!)
+      const hop = c.hopSize / SR
+      for (const t0 of [0.3, 0.62, 0.9]) {
+        const near = Math.round(t0 / hop)
+        const local = o.slice(near - 1, near + 3)
+        // the strongest onset around the note is within one hop of its start
+        const at = near - 1 + local.indexOf(Math.max(...local))
+        expect(Math.abs(at * hop - t0)).toBeLessThanOrEqual(hop)
+        expect(Math.max(...local)).toBeGreaterThan(3 * (o[Math.round((t0 + 0.2) / hop)] ?? 0))
+      }
+    }
+    const whole = computeChroma(x, SR, { pipeline: 'align', tuning: 3 })
+    const ex = new ChromaExtractor({ pipeline: 'align', tuning: 3 })
+    for (let i = 0, step = 7; i < x.length; i += step, step = (step * 5 + 11) % 2999)
+      ex.push(x.subarray(i, i + step))
+    expect(Array.from(ex.finish().onset!)).toEqual(Array.from(whole.onset!))
   })
 })

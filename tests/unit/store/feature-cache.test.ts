@@ -47,9 +47,10 @@ test('put then get returns the same values bit for bit, with the rates it was co
   expect(ctx.store.featureCache.stats()).toEqual({ entries: 2, bytes: 1001 * 12 * 4 * 2 + 3 * 12 * 4 })
 })
 
-test('the per-frame level, sample count and duration round-trip; a damaged level is a miss', () => {
+test('the per-frame level and onset, sample count and duration round-trip; a damaged level is a miss', () => {
   const levelDb = Float32Array.from({ length: 257 }, (_, t) => -120 + t * 0.37 + 1e-3 / (t + 1))
-  const c: Chroma = { ...chroma(257, true), levelDb }
+  const onset = Float32Array.from({ length: 257 }, (_, t) => (t % 7) * 0.25 + 1e-4 * t)
+  const c: Chroma = { ...chroma(257, true), levelDb, onset }
   c.samples = 257 * 1024 - 3
   c.duration = c.samples / 22050
   const key = featureKey(fakeHash('lvl'), { pipeline: 'align' })
@@ -57,10 +58,12 @@ test('the per-frame level, sample count and duration round-trip; a damaged level
   const back = ctx.store.featureCache.get(key)!
   expect(back.levelDb).toBeInstanceOf(Float32Array)
   expect(Buffer.from(back.levelDb!.buffer).equals(Buffer.from(levelDb.buffer))).toBe(true)
+  expect(Buffer.from(back.onset!.buffer).equals(Buffer.from(onset.buffer))).toBe(true)
   expect(back.samples).toBe(c.samples)
   expect(back.duration).toBe(c.duration)
   expect(back).not.toHaveProperty('levelDbF32')
-  expect(ctx.store.featureCache.stats().bytes).toBe(257 * 12 * 4 * 2 + 257 * 4)
+  expect(back).not.toHaveProperty('onsetF32')
+  expect(ctx.store.featureCache.stats().bytes).toBe(257 * 12 * 4 * 2 + 2 * 257 * 4)
   expect(() => ctx.store.featureCache.put('bad', { ...c, levelDb: levelDb.subarray(1) })).toThrow(
     /one per frame/,
   )
