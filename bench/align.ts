@@ -53,9 +53,12 @@ async function recording(dir: string, it: Item): Promise<{ chroma: ChromaInput; 
   return { chroma: r.chroma, duration: it.duration_s }
 }
 
+const BEFORE = 'before (flatness only, no onset snap)'
 const VARIANTS: Record<string, AlignOptions> = {
   default: {},
-  'no level (flatness only: before)': { emission: { useLevel: false } },
+  [BEFORE]: { onsetSnap: false, emission: { useLevel: false } },
+  'no onset snap': { onsetSnap: false },
+  'no level (flatness only)': { emission: { useLevel: false } },
   'no transposition guard': { transpositionGuard: false },
   'no leading/trailing N': { leadingN: false, trailingN: false },
   'no bass term': { emission: { bassWeight: 0 } },
@@ -281,9 +284,9 @@ async function main() {
   const all = (q: typeof dev, v: string) => q?.ablations[v]
   lines.push(`\n**Alignment per corpus variant (${split} split; majmin WCSR / median boundary dev. in s)**\n`)
   lines.push(
-    '| corpus | items | default | no level (before) | no guard | no lead/trail N | recognition majmin |',
+    '| corpus | items | default | before (no level, no snap) | no onset snap | no level | no guard | no lead/trail N | recognition majmin |',
   )
-  lines.push('|---|---|---|---|---|---|---|')
+  lines.push('|---|---|---|---|---|---|---|---|---|')
   for (const [name, q] of [['dev (clean)', dev] as const, ...Object.entries(hardVariants)]) {
     if (!q) continue
     const cell = (v: string) => {
@@ -292,7 +295,7 @@ async function main() {
     }
     const rec = q.recognition.find((r) => r.source === 'all')
     lines.push(
-      `| ${name} | ${all(q, 'default')?.items ?? 0} | ${cell('default')} | ${cell('no level (flatness only: before)')} | ${cell('no transposition guard')} | ${cell('no leading/trailing N')} | ${fmt(rec?.majmin ?? null)} |`,
+      `| ${name} | ${all(q, 'default')?.items ?? 0} | ${cell('default')} | ${cell(BEFORE)} | ${cell('no onset snap')} | ${cell('no level (flatness only)')} | ${cell('no transposition guard')} | ${cell('no leading/trailing N')} | ${fmt(rec?.majmin ?? null)} |`,
     )
   }
   for (const q of [dev, hard]) {
