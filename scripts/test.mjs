@@ -11,6 +11,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status ?? 1
 
 if (run(process.execPath, ['scripts/build-node.mjs']) !== 0) process.exit(2)
+// the native addon is built at install; rebuild it if native/ changed since (never test a stale addon)
+if (run(process.execPath, ['scripts/build-native.mjs', '--if-stale']) !== 0) process.exit(2)
 if (!process.env.CHORDWARP_SKIP_RENDERER_BUILD) {
   if (run(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build']) !== 0)
     process.exit(2)

@@ -3,18 +3,21 @@
  * and exports `register(program)`; this file wires them, handles errors and exit codes.
  */
 import { Command, CommanderError } from 'commander'
+import { registerNativeDtwBackends } from '../backend/native'
 import { ChordSyntaxError } from '../core/chords'
 import * as align from './commands/align'
 import * as backup from './commands/backup'
 import * as bench from './commands/bench'
 import * as chords from './commands/chords'
 import * as chroma from './commands/chroma'
+import * as doctor from './commands/doctor'
 import * as dtw from './commands/dtw'
 import * as evaluate from './commands/eval'
 import * as exportCmd from './commands/export'
 import * as importCmd from './commands/import'
 import * as library from './commands/library'
 import * as recognize from './commands/recognize'
+import * as serve from './commands/serve'
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, UserError } from './errors'
 
 interface CommandModule {
@@ -34,6 +37,8 @@ const BUILT: CommandModule[] = [
   exportCmd,
   library,
   backup,
+  serve,
+  doctor,
 ]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */
@@ -81,6 +86,8 @@ export function buildProgram(): Command {
 
 /** Run the CLI; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // the native C++ / CUDA DTW backends join the registry ('auto' prefers them); never throws
+  registerNativeDtwBackends()
   const program = buildProgram()
   try {
     await program.parseAsync(argv, { from: 'user' })

@@ -1,0 +1,88 @@
+/**
+ * The tasks a job worker can run (see tasks.worker.ts). Each task is a function of plain,
+ * structured-clone-able input to plain output; heavy modules are imported here only, so the main
+ * process never loads them.
+ */
+
+import { alignChords, type AlignResult as CoreAlignResult, recognizeChords } from '../../core/align'
+import { type AlignWarning, ApiError, type SegmentDto } from '../../core/api'
+import type { Chroma, ChromaOptions } from '../../core/features'
+import { chromaOfFile } from '../features'
+import type { AlignTaskInput, AlignTaskOutput } from './ports'
+
+export type Progress = (stage: string, fraction: number | null) => void
+
+type Task = (input: unknown, progress: Progress) => Promise<unknown>
+
+/** Segment confidences travel with 4 decimals (the posterior is not more precise than that). */
+const conf = (c: number) => Math.round(Math.min(1, Math.max(0, c)) * 1e4) / 1e4
+
+/** Warnings of the aligner with the time span of the chord they name. */
+function warnings(r: CoreAlignResult): AlignWarning[] {
+  return r.warnings.map((w) => {
+    const seg = w.token === undefined ? undefined : r.segments.find((s) => s.token === w.token)
+    return { message: w.message, start: seg?.start ?? null, end: seg?.end ?? null }
+  })
+}
+
+/** Task name → implementation. Names must match `TaskAvailability` in wiring.ts. */
+export const TASKS: Record<string, Task> = {
+  /** Decode an audio file and compute its chroma with the app's options. */
+  chroma: async (input, progress) => {
+    const { path, options } = input as { path: string; options: Partial<ChromaOptions> }
+    progress('decoding and analysing', 0)
+    const chroma: Chroma = await chromaOfFile(path, options, {
+      onProgress: (f) => progress('decoding and analysing', f),
+    })
+    progress('analysed', 1)
+    return chroma
+  },
+
+  /** Forced alignment of the typed sequence (template emissions, anchors kept). */
+  align: async (input, progress) => {
+    const { chroma, labels, anchors, duration } = input as AlignTaskInput
+    progress('aligning', null)
+    const r = alignChords(chroma, labels, {
+      anchors: anchors.map((a) => ({ token: a.token, time: a.time })),
+      ...(duration !== null && duration > 0 ? { duration } : {}),
+    })
+    const segments: SegmentDto[] = r.segments.map((s) => ({
+      start: s.start,
+      end: s.end,
+      label: s.label,
+      confidence: conf(s.confidence),
+    }))
+    const shift =
+      r.transposition === 0 ? '' : `, heard ${r.transposition > 0 ? '+' : ''}${r.transposition} semitone`
+    const out: AlignTaskOutput = {
+      segments,
+      warnings: warnings(r),
+      method: `${r.emission} emissions${shift}`,
+    }
+    return out
+  },
+
+  /** Chord recognition without a sequence (templates + HMM). */
+  recognize: async (input, progress) => {
+    const { chroma, duration } = input as { chroma: Chroma; duration: number | null }
+    progress('recognising', null)
+    const r = recognizeChords(chroma, duration !== null && duration > 0 ? { duration } : {})
+    const out: AlignTaskOutput = {
+      segments: r.segments.map((s) => ({
+        start: s.start,
+        end: s.end,
+        label: s.label,
+        confidence: conf(s.confidence),
+      })),
+      warnings: [],
+      method: 'template emissions, HMM',
+    }
+    return out
+  },
+}
+
+export async function runTask(task: string, input: unknown, progress: Progress): Promise<unknown> {
+  const fn = TASKS[task]
+  if (!fn) throw new ApiError('unavailable', `the worker has no task "${task}" in this build`)
+  return fn(input, progress)
+}
