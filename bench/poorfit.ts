@@ -32,7 +32,6 @@ interface Case {
   kind: 'correct' | 'other-song' | 'transposed'
   detail: string
   shortfall: number
-  meanShortfall: number
   warned: boolean
 }
 
@@ -75,7 +74,6 @@ async function corpusCases(name: string, dir: string): Promise<Case[]> {
           kind,
           detail,
           shortfall: res.fit.shortfall,
-          meanShortfall: res.fit.meanShortfall,
           warned: res.warnings.some((w) => w.kind === 'poor-fit'),
         })
       } catch (e) {

@@ -11,9 +11,6 @@ import { N_TEMPLATE, recognitionPath, triadScores } from './recognize'
 import { timeToBound } from './time'
 import type { AlignedSegment, ChromaInput } from './types'
 
-/** Share of the sounding frames, in the worst-fitting chords, left out of `AlignFit.shortfall`. */
-export const FIT_TRIM = 0.2
-
 /** Evidence of an alignment against free recognition, over the sounding frames. */
 export interface AlignFit {
   /** Mean similarity of the aligned labels, weighted by 1 − silence (scale 0 … 1 + bassWeight). */
@@ -21,14 +18,12 @@ export interface AlignFit {
   /** Mean similarity of the recognised triads / N on the same frames, same weights. */
   recognized: number
   /**
-   * Evidence per sounding frame the sequence leaves unexplained: (recognized − aligned) averaged over
-   * the aligned chords' sounding frames, leaving out the worst-fitting chords that hold `FIT_TRIM`
-   * (20 %) of them. Trimmed, so that a typo or a missed repeat (flagged chord by chord) does not make
-   * the whole sequence look wrong; the wrong song or key leaves most chords short.
+   * recognized − aligned: evidence per sounding frame the sequence leaves unexplained. A typo costs
+   * its own frames only (a few % of a song; it is flagged chord by chord); the wrong song or key
+   * leaves most frames short. (A trimmed mean, leaving out the worst-fitting 20 % of the chords, was
+   * tried: it separated correct from wrong sequences far worse, see docs/align.md.)
    */
   shortfall: number
-  /** recognized − aligned over all sounding frames, untrimmed. */
-  meanShortfall: number
   /** Sounding frames the means are taken over (Σ of 1 − silence) [frames]. */
   soundingFrames: number
 }
@@ -67,53 +62,15 @@ export function alignmentFit(
   }
   const path = recognitionPath(chroma, feats)
   const { scores, S } = triadScores(feats, true)
-  const gap = new Float64Array(T) // recognized − aligned per frame
   let w = 0
   let a = 0
   let b = 0
   for (let t = 0; t < T; t++) {
     const wt = 1 - feats.silence[t]!
-    const r = scores[t * S + path[t]!]!
-    gap[t] = r - own[t]!
     w += wt
     a += wt * own[t]!
-    b += wt * r
+    b += wt * scores[t * S + path[t]!]!
   }
-  if (w <= 0) return { aligned: 0, recognized: 0, shortfall: 0, meanShortfall: 0, soundingFrames: 0 }
-  // per chord: its sounding weight and mean gap; then the trimmed mean
-  const chords: { w: number; gap: number }[] = []
-  for (const s of segments) {
-    if (s.token < 0) continue
-    let cw = 0
-    let cg = 0
-    for (let f = timeToBound(s.start, fr, T); f < timeToBound(s.end, fr, T); f++) {
-      const wt = 1 - feats.silence[f]!
-      cw += wt
-      cg += wt * gap[f]!
-    }
-    if (cw > 0) chords.push({ w: cw, gap: cg / cw })
-  }
-  const meanShortfall = (b - a) / w
-  return {
-    aligned: a / w,
-    recognized: b / w,
-    shortfall: chords.length ? trimmedMean(chords, FIT_TRIM) : meanShortfall,
-    meanShortfall,
-    soundingFrames: w,
-  }
-}
-
-/** Weighted mean of the gaps after dropping the largest ones that hold `trim` of the weight. */
-function trimmedMean(xs: { w: number; gap: number }[], trim: number): number {
-  const sorted = [...xs].sort((p, q) => p.gap - q.gap)
-  const keep = (1 - trim) * sorted.reduce((acc, x) => acc + x.w, 0)
-  let acc = 0
-  let sum = 0
-  for (const x of sorted) {
-    const w = Math.min(x.w, keep - acc)
-    if (w <= 0) break
-    acc += w
-    sum += w * x.gap
-  }
-  return sum / acc
+  if (w <= 0) return { aligned: 0, recognized: 0, shortfall: 0, soundingFrames: 0 }
+  return { aligned: a / w, recognized: b / w, shortfall: (b - a) / w, soundingFrames: w }
 }
