@@ -1,5 +1,6 @@
 // Alignment benchmark: bundles bench/align.ts with esbuild (dependencies external) and runs it.
 //   node bench/align.mjs [--split test|all] [--reps 15] [--corpus ../shared/data] [--hard out/hard-corpus]
+//   node bench/align.mjs --model resources/models/dchord-default.json   (template vs model emissions)
 // Writes bench/results/align.json and prints the Markdown tables of docs/align.md.
 // Build the harder corpus first: node bench/make-hard-corpus.mjs
 import { dirname, join, resolve } from 'node:path'

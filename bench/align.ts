@@ -7,12 +7,18 @@
  * (template + HMM) is scored on the same items.
  * Speed: a synthetic 5-minute, 120-chord song at the `align` frame rate, against the textbook
  * explicit-duration recursion (O(K·n·Dmax), Dmax = 6 medians) on the same problem in the same run.
+ *
+ * `--model m.json [--model-name NAME]`: instead, template vs trained-model emissions on the same items
+ * (forced alignment and recognition, dev and hard corpus), written to bench/results/align-model-<model>.json.
+ * The model reads the `fmp` chroma (≈ 10.77 frames/s); its probabilities are resampled onto the
+ * `align` chroma's grid (≈ 21.5 frames/s, frames centred at t·hop/sr) as the app does.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { analyzeFile, DirectoryFeatureCache } from '../src/backend/features'
+import { loadModel, modelProbabilitiesOn, readModelFile } from '../src/backend/inference'
 import { type AlignOptions, alignChords, type ChromaInput, recognizeChords } from '../src/core/align'
 import { durationKernel } from '../src/core/align/duration'
 import { type HsmmProblem, hsmmViterbi } from '../src/core/align/hsmm'
@@ -247,6 +253,81 @@ function fmt(x: number | null, d = 3) {
   return x === null || Number.isNaN(x) ? '–' : x.toFixed(d)
 }
 
+/** Template vs model emissions on the same items (`--model`). */
+/** `--model-evidence W`: the aligner's modelEvidencePerSecond (default: the aligner's own). */
+const evidence = Number(arg('--model-evidence', '-1'))
+
+async function modelQuality(dir: string, label: string, modelPath: string) {
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    process.stderr.write(`bench/align: ${dir}/manifest.json missing, skipping ${label}\n`)
+    return null
+  }
+  const model = await loadModel(readModelFile(modelPath))
+  const items = (
+    JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { items: Item[] }
+  ).items.filter((it) => splits.includes('all') || splits.includes(it.split))
+  const out: Record<string, { id: string; rep: AnnotationReport }[]> = {}
+  const push = (k: string, id: string, rep: AnnotationReport) => (out[k] ??= []).push({ id, rep })
+  for (const it of items) {
+    const { chroma, duration } = await recording(dir, it)
+    const fmp = (await analyzeFile(join(dir, it.audio), { pipeline: 'fmp' }, { cache })).chroma
+    const p = modelProbabilitiesOn(model, fmp, chroma)
+    const probs = { data: p.data, classes: p.classes }
+    const seq = parseChordsTxt(readFileSync(join(dir, it.chords), 'utf8'))
+    const ref = parseLabStrict(readFileSync(join(dir, it.lab), 'utf8'))
+    push('align, templates', it.id, evaluateAnnotation(ref, alignChords(chroma, seq, { duration }).segments))
+    const mo = { duration, model: probs, ...(evidence > 0 ? { modelEvidencePerSecond: evidence } : {}) }
+    push('align, model', it.id, evaluateAnnotation(ref, alignChords(chroma, seq, mo).segments))
+    push(
+      'recognize, templates',
+      it.id,
+      evaluateAnnotation(ref, recognizeChords(chroma, { duration }).segments),
+    )
+    push(
+      'recognize, model',
+      it.id,
+      evaluateAnnotation(ref, recognizeChords(chroma, { duration, model: probs }).segments),
+    )
+    process.stderr.write(
+      `${label} ${it.id}: align majmin templates ${out['align, templates']!.at(-1)!.rep.chords.scores.majmin.toFixed(3)} model ${out['align, model']!.at(-1)!.rep.chords.scores.majmin.toFixed(3)}\n`,
+    )
+  }
+  model.dispose()
+  return { corpus: label, split, rows: Object.fromEntries(Object.entries(out).map(([k, v]) => [k, rows(v)])) }
+}
+
+async function modelMain(modelPath: string) {
+  const name = arg('--model-name', modelPath)
+  const dev = await modelQuality(corpusDir, 'dev', modelPath)
+  // the `hard` variant of bench/make-hard-corpus.mjs, or an old single-folder copy
+  const hardCopy = existsSync(join(hardDir, 'manifest.json')) ? hardDir : join(hardDir, 'hard')
+  const hard = await modelQuality(hardCopy, 'hard', modelPath)
+  const result = {
+    date: new Date().toISOString(),
+    model: name,
+    machine: `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}`,
+    node: process.version,
+    dev,
+    hard,
+  }
+  mkdirSync(join(root, 'bench/results'), { recursive: true })
+  const stem = basename(modelPath).replace(/\.json$/i, '')
+  writeFileSync(join(root, `bench/results/align-model-${stem}.json`), `${JSON.stringify(result, null, 1)}\n`)
+  const lines: string[] = []
+  for (const q of [dev, hard]) {
+    if (!q) continue
+    lines.push(`\n**Template vs model emissions, ${q.corpus} corpus (${q.split} split), model ${name}**\n`)
+    lines.push('| emissions | source | items | majmin WCSR | median boundary dev. (s) |')
+    lines.push('|---|---|---|---|---|')
+    for (const [k, rs] of Object.entries(q.rows))
+      for (const r of rs)
+        lines.push(
+          `| ${k} | ${r.source} | ${r.items} | ${fmt(r.majmin)} | ${k.startsWith('align') ? fmt(r.pairedDeviation) : '–'} |`,
+        )
+  }
+  process.stdout.write(`${lines.join('\n')}\n`)
+}
+
 async function main() {
   const commit = (() => {
     try {
@@ -342,4 +423,6 @@ function speedTable(lines: string[], sp: ReturnType<typeof speed>) {
   )
 }
 
-await main()
+const modelArg = process.argv.indexOf('--model')
+if (modelArg >= 0) await modelMain(process.argv[modelArg + 1]!)
+else await main()

@@ -13,11 +13,13 @@ import * as chroma from './commands/chroma'
 import * as doctor from './commands/doctor'
 import * as dtw from './commands/dtw'
 import * as evaluate from './commands/eval'
+import * as experiment from './commands/experiment'
 import * as exportCmd from './commands/export'
 import * as importCmd from './commands/import'
 import * as library from './commands/library'
 import * as recognize from './commands/recognize'
 import * as serve from './commands/serve'
+import * as train from './commands/train'
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USER, UserError } from './errors'
 
 interface CommandModule {
@@ -39,6 +41,8 @@ const BUILT: CommandModule[] = [
   backup,
   serve,
   doctor,
+  train,
+  experiment,
 ]
 
 /** Commands of the design that are not built yet: listed in --help, and they say so when run. */

@@ -134,6 +134,20 @@ export class JobRunner extends Emitter<JobEvents> {
     return true
   }
 
+  /**
+   * Run a worker task outside of any job (for a call that needs a worker, e.g. reading a model's
+   * templates): no events, not cancellable, counted against `maxWorkers` like job tasks.
+   */
+  runTask<T>(task: string, input: unknown): Promise<T> {
+    const rec: JobRecord = {
+      status: { jobId: 'call', kind: 'insight', state: 'done', stage: '', fraction: null, error: null },
+      controller: new AbortController(),
+      finishedAt: null,
+      lastProgressAt: 0,
+    }
+    return this.#inWorker<T>(rec, task, input)
+  }
+
   /** Jobs still running. */
   get runningCount(): number {
     let n = 0

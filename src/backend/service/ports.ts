@@ -5,6 +5,8 @@
  */
 import type { AlignWarning, Anchor, RevisionSource, SegmentDto } from '../../core/api'
 import type { Chroma } from '../../core/features'
+import type { ModelFile } from '../../core/model'
+import type { RawChroma } from '../inference'
 
 /** A recording as the store keeps it. */
 export interface StoredRecording {
@@ -80,6 +82,8 @@ export interface TaskAvailability {
   chroma: boolean
   align: boolean
   recognize: boolean
+  /** Training, model inference and the insight tasks (Default value = false). */
+  training?: boolean
 }
 
 /** Input of the worker's align task. */
@@ -89,10 +93,75 @@ export interface AlignTaskInput {
   labels: string[]
   anchors: Anchor[]
   duration: number | null
+  /** Align with this chord model (its fmp chroma of the recording) instead of chroma templates. */
+  model?: { file: ModelFile; fmp: RawChroma }
 }
 
 export interface AlignTaskOutput {
   segments: SegmentDto[]
   warnings: AlignWarning[]
   method: string
+}
+
+/** A model as the library keeps it (the file holds weights, config, training record and metrics). */
+export interface StoredModel {
+  id: string
+  name: string
+  kind: string
+  createdAt: string
+  active: boolean
+  runId: string | null
+  /** Extra facts saved with it: `builtIn`, `corpus`, `heldOut` … */
+  metrics: Record<string, unknown>
+}
+
+/** A training run as the library keeps it. */
+export interface StoredRun {
+  id: string
+  status: 'running' | 'done' | 'failed' | 'cancelled'
+  createdAt: string
+  finishedAt: string | null
+  modelId: string | null
+  error: string | null
+  config: Record<string, unknown>
+  epochs: { epoch: number; trainLoss: number | null; valLoss: number | null; ms: number | null }[]
+}
+
+/** A recording that can be trained on or scored: its annotation and typed sequence. */
+export interface TrainingCandidate {
+  recording: StoredRecording
+  /** `train` | `val` | `test` as stored (manifest imports keep it), or null. */
+  split: string | null
+  tags: string[]
+  /** The current annotation's segments and whether it is reviewed / imported; null without one. */
+  annotation: { segments: SegmentDto[]; reviewed: boolean; imported: boolean } | null
+  /** The latest typed sequence (or the one saved with the annotation), or null. */
+  sequence: string | null
+}
+
+/** Models, training runs and feature caches of other pipelines (src/backend/store). */
+export interface TrainingPort {
+  listModels(): StoredModel[]
+  model(id: string): StoredModel | null
+  /** The model file (weights, config, training record), or null. */
+  modelFile(id: string): ModelFile | null
+  activeModelId(): string | null
+  saveModel(
+    file: ModelFile,
+    o: { runId?: string | null; active?: boolean; metrics?: Record<string, unknown> },
+  ): StoredModel
+  setActiveModel(id: string | null): void
+  createRun(config: Record<string, unknown>, fingerprint: string | null): string
+  appendLoss(runId: string, e: { epoch: number; trainLoss: number; valLoss: number | null; ms: number }): void
+  finishRun(
+    runId: string,
+    status: 'done' | 'failed' | 'cancelled',
+    o: { modelId?: string | null; error?: string | null; config?: Record<string, unknown> },
+  ): void
+  listRuns(): StoredRun[]
+  /** Recordings with a tag (all when null), with their annotation and typed sequence. */
+  candidates(tag: string | null): TrainingCandidate[]
+  /** Cached chroma of a recording for another pipeline's parameters, or null. */
+  cachedFeatures(recordingId: string, params: Record<string, unknown>): Chroma | null
+  cacheFeatures(recordingId: string, params: Record<string, unknown>, chroma: Chroma): void
 }

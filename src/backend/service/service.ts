@@ -37,7 +37,8 @@ import {
   parseHarte,
   parseSequence,
 } from '../../core/chords'
-import type { Chroma } from '../../core/features'
+import { type Chroma, resolveChromaOptions } from '../../core/features'
+import type { ModelFile } from '../../core/model'
 import { DraftStore } from './drafts'
 import { type JobContext, JobRunner, type JobRunnerOptions } from './jobs'
 import type {
@@ -47,7 +48,9 @@ import type {
   StoredRecording,
   StoredRevision,
   TaskAvailability,
+  TrainingPort,
 } from './ports'
+import { modelForEmission, type TrainerPort, trainingHandlers } from './training'
 
 export const VERSION = '0.1.0'
 
@@ -102,9 +105,16 @@ export interface ServiceOptions {
   openDialog?: (mode: 'files' | 'folder') => Promise<string[]>
   /** Accept importFiles only for paths a dialog returned (Electron) [boolean] (Default value = false). */
   restrictImportsToDialogs?: boolean
+  /** Models, training runs and the `fmp` feature cache; null: training is not in this build. */
+  training?: TrainingPort | null
+  /** Starts training jobs on a worker thread; null: training is not in this build. */
+  trainer?: TrainerPort | null
 }
 
-type Handlers = { [K in MethodName]: (input: ParsedInput<K>) => Promise<MethodOutput<K>> }
+/** The chroma the chord models read (the seed's `fmp` pipeline, raw), cached per recording. */
+export const MODEL_CHROMA_OPTIONS = resolveChromaOptions({ pipeline: 'fmp' })
+
+export type Handlers = { [K in MethodName]: (input: ParsedInput<K>) => Promise<MethodOutput<K>> }
 
 export interface AudioSource {
   path: string
@@ -123,6 +133,7 @@ export class ChordWarpService extends Emitter<ApiEvents> {
   readonly #opts: ServiceOptions
   readonly #dialogPaths = new Set<string>()
   readonly #chromaInFlight = new Map<string, Promise<Chroma>>()
+  readonly #training: TrainingPort | null
   readonly handlers: Handlers
 
   constructor(opts: ServiceOptions) {
@@ -133,6 +144,7 @@ export class ChordWarpService extends Emitter<ApiEvents> {
     this.mediaDir = join(this.dataDir, 'media')
     this.drafts = new DraftStore(join(this.dataDir, 'drafts'))
     this.#library = opts.library
+    this.#training = opts.training ?? null
     this.jobs = new JobRunner(opts.jobs)
     this.jobs.on('job-progress', (p) => this.emit('job-progress', p))
     this.jobs.on('job-done', (p) => this.emit('job-done', p))
@@ -284,11 +296,15 @@ export class ChordWarpService extends Emitter<ApiEvents> {
    * chroma while another job computes it waits for that one (no second decode); if the other job is
    * cancelled, this one computes it itself.
    */
-  async #chroma(rec: StoredRecording, ctx: JobContext): Promise<Chroma> {
-    const cached = this.#lib().cachedChroma(rec.id)
+  async #chroma(rec: StoredRecording, ctx: JobContext, pipeline: 'align' | 'fmp' = 'align'): Promise<Chroma> {
+    const fmp = pipeline === 'fmp'
+    const params = fmp ? { ...MODEL_CHROMA_OPTIONS } : null
+    if (fmp && !this.#training) throw new ApiError('unavailable', this.#trainingMissing())
+    const cached = fmp ? this.#training!.cachedFeatures(rec.id, params!) : this.#lib().cachedChroma(rec.id)
     if (cached) return cached
     this.#need('chroma')
-    const pending = this.#chromaInFlight.get(rec.id)
+    const key = `${pipeline}:${rec.id}`
+    const pending = this.#chromaInFlight.get(key)
     if (pending) {
       ctx.progress('waiting for the chroma', null)
       try {
@@ -298,19 +314,45 @@ export class ChordWarpService extends Emitter<ApiEvents> {
         if (!(e instanceof ApiError && e.code === 'cancelled')) throw e
       }
     }
-    ctx.progress('decoding', null)
+    ctx.progress(fmp ? 'decoding (model features)' : 'decoding', null)
     const p = ctx
-      .inWorker<Chroma>('chroma', { path: rec.path, options: this.#opts.chromaOptions ?? {} })
+      .inWorker<Chroma>('chroma', {
+        path: rec.path,
+        options: fmp ? params : (this.#opts.chromaOptions ?? {}),
+      })
       .then((c) => {
-        this.#lib().cacheChroma(rec.id, c)
+        if (fmp) this.#training!.cacheFeatures(rec.id, params!, c)
+        else this.#lib().cacheChroma(rec.id, c)
         return c
       })
-    this.#chromaInFlight.set(rec.id, p)
+    this.#chromaInFlight.set(key, p)
     try {
       return await p
     } finally {
-      if (this.#chromaInFlight.get(rec.id) === p) this.#chromaInFlight.delete(rec.id)
+      if (this.#chromaInFlight.get(key) === p) this.#chromaInFlight.delete(key)
     }
+  }
+
+  #trainingMissing(): string {
+    return this.#opts.missing?.training ?? 'training and chord models are not available in this build'
+  }
+
+  /** The model input of an align / recognize task: the model file and the recording's fmp chroma. */
+  async #modelInput(
+    rec: StoredRecording,
+    ctx: JobContext,
+    model: { id: string; file: ModelFile } | null,
+  ): Promise<AlignTaskInput['model']> {
+    if (!model) return undefined
+    const c = await this.#chroma(rec, ctx, 'fmp')
+    return { file: model.file, fmp: { data: c.data, frames: c.frames, frameRate: c.frameRate } }
+  }
+
+  /** The model of `emission: 'model'` (checked before the job starts), or null for templates. */
+  #emissionModel(emission: 'templates' | 'model', modelId: string | undefined) {
+    if (emission === 'templates') return null
+    if (!this.#opts.tasks.training) throw new ApiError('unavailable', this.#trainingMissing())
+    return modelForEmission(this.#training, this.#trainingMissing(), modelId)
   }
 
   #start(kind: JobKind, fn: Parameters<JobRunner['start']>[1]) {
@@ -318,7 +360,18 @@ export class ChordWarpService extends Emitter<ApiEvents> {
   }
 
   #handlers(): Handlers {
+    const training = trainingHandlers({
+      port: this.#opts.tasks.training ? this.#training : null,
+      missing: this.#trainingMissing(),
+      trainer: this.#opts.trainer ?? null,
+      start: (kind, fn) => this.#start(kind, fn),
+      emit: (event, ...args) => this.emit(event, ...args),
+      recording: (id) => this.#recording(id),
+      chroma: (rec, ctx, pipeline) => this.#chroma(rec, ctx, pipeline),
+      runTask: (task, input) => this.jobs.runTask(task, input),
+    })
     return {
+      ...training,
       getInfo: async () => ({
         version: VERSION,
         transport: this.#opts.transport,
@@ -329,6 +382,7 @@ export class ChordWarpService extends Emitter<ApiEvents> {
           chroma: this.#opts.tasks.chroma,
           align: this.#opts.tasks.align && this.#opts.tasks.chroma,
           recognize: this.#opts.tasks.recognize && this.#opts.tasks.chroma,
+          training: !!this.#opts.tasks.training && this.#training !== null && this.#opts.tasks.chroma,
           nativeDialogs: !!this.#opts.openDialog,
         },
         missing: { ...this.#opts.missing },
@@ -393,10 +447,11 @@ export class ChordWarpService extends Emitter<ApiEvents> {
         }
       },
 
-      align: async ({ recordingId, sequence, anchors }) => {
+      align: async ({ recordingId, sequence, anchors, emission, modelId }) => {
         const rec = this.#recording(recordingId)
         this.#need('align')
         this.#need('chroma')
+        const model = this.#emissionModel(emission, modelId)
         const parsed = parseSequence(sequence)
         if (parsed.errors.length > 0) throw new ApiError('bad-request', parsed.errors[0]!.message)
         const labels = parsed.chords.map((c) => c.label)
@@ -411,23 +466,30 @@ export class ChordWarpService extends Emitter<ApiEvents> {
           )
         return this.#start('align', async (ctx): Promise<AlignResult> => {
           const chroma = await this.#chroma(rec, ctx)
+          const m = await this.#modelInput(rec, ctx, model)
           ctx.progress('aligning', null)
           const t0 = performance.now()
-          const input: AlignTaskInput = { chroma, labels, anchors, duration: rec.duration }
+          const input: AlignTaskInput = { chroma, labels, anchors, duration: rec.duration, model: m }
           const out = await ctx.inWorker<AlignTaskOutput>('align', input)
           return { ...out, ms: performance.now() - t0 }
         })
       },
 
-      recognize: async ({ recordingId }) => {
+      recognize: async ({ recordingId, emission, modelId }) => {
         const rec = this.#recording(recordingId)
         this.#need('recognize')
         this.#need('chroma')
+        const model = this.#emissionModel(emission, modelId)
         return this.#start('recognize', async (ctx): Promise<AlignResult> => {
           const chroma = await this.#chroma(rec, ctx)
+          const m = await this.#modelInput(rec, ctx, model)
           ctx.progress('recognising', null)
           const t0 = performance.now()
-          const out = await ctx.inWorker<AlignTaskOutput>('recognize', { chroma, duration: rec.duration })
+          const out = await ctx.inWorker<AlignTaskOutput>('recognize', {
+            chroma,
+            duration: rec.duration,
+            model: m,
+          })
           return { ...out, ms: performance.now() - t0 }
         })
       },

@@ -4,10 +4,18 @@
  * process never loads them.
  */
 
-import { alignChords, type AlignResult as CoreAlignResult, recognizeChords } from '../../core/align'
+import {
+  alignChords,
+  type AlignResult as CoreAlignResult,
+  type ModelProbabilities,
+  recognizeChords,
+} from '../../core/align'
 import { type AlignWarning, ApiError, type SegmentDto } from '../../core/api'
 import type { Chroma, ChromaOptions } from '../../core/features'
+import type { ModelFile } from '../../core/model'
 import { chromaOfFile } from '../features'
+import { loadModel, modelProbabilitiesOn, type RawChroma } from '../inference'
+import { MODEL_TASKS } from './model-tasks'
 import type { AlignTaskInput, AlignTaskOutput } from './ports'
 
 export type Progress = (stage: string, fraction: number | null) => void
@@ -25,8 +33,27 @@ function warnings(r: CoreAlignResult): AlignWarning[] {
   })
 }
 
+/** A model's probabilities on the align chroma's grid (the model reads the fmp chroma). */
+async function probabilitiesFor(
+  model: { file: ModelFile; fmp: RawChroma } | undefined,
+  chroma: Chroma,
+  progress: Progress,
+): Promise<ModelProbabilities | null> {
+  if (!model) return null
+  progress('running the chord model', null)
+  const m = await loadModel(model.file)
+  try {
+    const p = modelProbabilitiesOn(m, model.fmp, { frames: chroma.frames, frameRate: chroma.frameRate })
+    return { data: p.data, classes: p.classes }
+  } finally {
+    m.dispose()
+  }
+}
+
 /** Task name → implementation. Names must match `TaskAvailability` in wiring.ts. */
 export const TASKS: Record<string, Task> = {
+  ...MODEL_TASKS,
+
   /** Decode an audio file and compute its chroma with the app's options. */
   chroma: async (input, progress) => {
     const { path, options } = input as { path: string; options: Partial<ChromaOptions> }
@@ -40,11 +67,13 @@ export const TASKS: Record<string, Task> = {
 
   /** Forced alignment of the typed sequence (template emissions, anchors kept). */
   align: async (input, progress) => {
-    const { chroma, labels, anchors, duration } = input as AlignTaskInput
+    const { chroma, labels, anchors, duration, model } = input as AlignTaskInput
+    const probs = await probabilitiesFor(model, chroma, progress)
     progress('aligning', null)
     const r = alignChords(chroma, labels, {
       anchors: anchors.map((a) => ({ token: a.token, time: a.time })),
       ...(duration !== null && duration > 0 ? { duration } : {}),
+      model: probs,
     })
     const segments: SegmentDto[] = r.segments.map((s) => ({
       start: s.start,
@@ -57,16 +86,24 @@ export const TASKS: Record<string, Task> = {
     const out: AlignTaskOutput = {
       segments,
       warnings: warnings(r),
-      method: `${r.emission} emissions${shift}`,
+      method: `${model ? `model "${model.file.name ?? 'unnamed'}"` : 'template'} emissions${shift}`,
     }
     return out
   },
 
-  /** Chord recognition without a sequence (templates + HMM). */
+  /** Chord recognition without a sequence (templates or a chord model + HMM). */
   recognize: async (input, progress) => {
-    const { chroma, duration } = input as { chroma: Chroma; duration: number | null }
+    const { chroma, duration, model } = input as {
+      chroma: Chroma
+      duration: number | null
+      model?: { file: ModelFile; fmp: RawChroma }
+    }
+    const probs = await probabilitiesFor(model, chroma, progress)
     progress('recognising', null)
-    const r = recognizeChords(chroma, duration !== null && duration > 0 ? { duration } : {})
+    const r = recognizeChords(chroma, {
+      ...(duration !== null && duration > 0 ? { duration } : {}),
+      model: probs,
+    })
     const out: AlignTaskOutput = {
       segments: r.segments.map((s) => ({
         start: s.start,
@@ -75,7 +112,7 @@ export const TASKS: Record<string, Task> = {
         confidence: conf(s.confidence),
       })),
       warnings: [],
-      method: 'template emissions, HMM',
+      method: model ? `model "${model.file.name ?? 'unnamed'}" + HMM` : 'template emissions, HMM',
     }
     return out
   },

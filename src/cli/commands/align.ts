@@ -4,14 +4,16 @@
  * `.chords.txt`, with progress on stderr.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
+import { loadModel, readModelFile } from '../../backend/inference'
 import { type AlignOptions, type AlignResult, type Anchor, alignChords } from '../../core/align'
 import { formatLab, parseSequenceStrict } from '../../core/chords'
+import type { ChordModel } from '../../core/model'
 import { UserError } from '../errors'
 import { printJson, printLine } from '../output'
 import { readManifest } from './eval'
-import { loadRecording } from './recording'
+import { loadRecording, modelEmissions } from './recording'
 
 interface AlignFlags {
   cache: boolean
@@ -27,6 +29,7 @@ interface AlignFlags {
   manifest?: string
   out?: string
   split?: string
+  model?: string
 }
 
 /** `3@12.5,7@30.25` → anchors (1-based chord numbers on the command line, 0-based inside). */
@@ -84,10 +87,13 @@ async function alignOne(
   f: AlignFlags,
   locks: string | undefined,
   duration?: number,
+  model?: ChordModel | null,
 ) {
-  const rec = await loadRecording(audio, { cache: f.cache, cacheDir: f.cacheDir })
+  const load = { cache: f.cache, cacheDir: f.cacheDir }
+  const rec = await loadRecording(audio, load)
   const t0 = performance.now()
   const opts = options(f, duration ?? rec.duration)
+  if (model) opts.model = await modelEmissions(model, audio, rec.chroma, load)
   if (locks) opts.anchors = parseLocks(locks, seq.length)
   const r = alignChords(rec.chroma, seq, opts)
   return { r, ms: performance.now() - t0 }
@@ -106,10 +112,11 @@ async function batch(f: AlignFlags): Promise<void> {
       `no item of ${f.manifest} has a chord sequence${f.split ? ` in split "${f.split}"` : ''}`,
     )
   mkdirSync(f.out, { recursive: true })
+  const model = f.model ? await loadModel(readModelFile(f.model)) : null
   const summary: { id: string; warnings: number; transposition: number; ms: number }[] = []
   for (const [i, it] of chosen.entries()) {
-    const seq = parseSequenceStrict(readFileSync(join(dir, it.chords!), 'utf8')).map((c) => c.label)
-    const { r, ms } = await alignOne(join(dir, it.audio), seq, f, undefined, it.duration_s)
+    const seq = parseSequenceStrict(readFileSync(resolve(dir, it.chords!), 'utf8')).map((c) => c.label)
+    const { r, ms } = await alignOne(resolve(dir, it.audio), seq, f, undefined, it.duration_s, model)
     writeFileSync(join(f.out, `${it.id}.lab`), formatLab(r.segments))
     if (f.json) writeFileSync(join(f.out, `${it.id}.json`), `${JSON.stringify(resultJson(r, ms))}\n`)
     summary.push({ id: it.id, warnings: r.warnings.length, transposition: r.transposition, ms })
@@ -148,6 +155,10 @@ export function register(program: Command): void {
     .option('--manifest <path>', 'batch: align every item of a corpus manifest with its .chords.txt')
     .option('--out <dir>', 'batch: folder for the <id>.lab files (and <id>.json with --json)')
     .option('--split <name>', 'batch: only items of this split (train, val, test)')
+    .option(
+      '--model <file>',
+      'score frames with this trained chord model (model JSON) instead of chroma templates',
+    )
     .action(async (audio: string | undefined, f: AlignFlags) => {
       if (f.manifest) {
         if (audio) throw new UserError('give either an audio file or --manifest, not both')
@@ -155,7 +166,8 @@ export function register(program: Command): void {
       }
       if (!audio) throw new UserError('give the recording: chordwarp align song.mp3 --chords "C G Am F"')
       const seq = readSequence(f)
-      const { r, ms } = await alignOne(audio, seq, f, f.lock)
+      const model = f.model ? await loadModel(readModelFile(f.model)) : null
+      const { r, ms } = await alignOne(audio, seq, f, f.lock, undefined, model)
       const lab = formatLab(r.segments)
       if (f.output) writeFileSync(f.output, lab)
       if (f.json) printJson(resultJson(r, ms))

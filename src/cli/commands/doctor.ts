@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Command } from 'commander'
 import { buildRecord, findRoot, nativeSourceHash, nativeStatus } from '../../backend/native'
+import { describeTfBackend, selectTfBackend, type TfBackendAttempt } from '../../backend/tf-backend'
 import {
   type DtwBatchInfo,
   type DtwOptions,
@@ -60,13 +61,15 @@ function packageVersion(name: string): string | null {
 }
 
 /**
- * HOOK for the tfjs backend in use. Today it reports which tfjs packages are installed; when
- * src/backend/tf-backend.ts (the model room's tfjs backend chooser) is on main, replace the body with
- * `const r = await selectTfBackend(); return { inUse: r.backend, candidate: r.candidate, gpu: r.gpu,
- * attempts: r.attempts, packages }` so that doctor reports the backend the app really selects.
+ * The tfjs backend that training selects (`selectTfBackend`, src/backend/tf-backend.ts: node-gpu → node →
+ * wasm → cpu, or `$CHORDWARP_TF_BACKEND`), why each earlier candidate failed, and the installed tfjs
+ * packages.
  */
 export async function tfjsSection(): Promise<{
   inUse: string | null
+  candidate: string | null
+  gpu: boolean
+  attempts: TfBackendAttempt[]
   note: string
   packages: Record<string, string | null>
 }> {
@@ -78,10 +81,18 @@ export async function tfjsSection(): Promise<{
     '@tensorflow/tfjs-backend-wasm',
   ])
     packages[p] = packageVersion(p)
-  return {
-    inUse: null,
-    note: 'the tfjs backend chooser (src/backend/tf-backend.ts) is not wired into doctor yet: installed packages only',
-    packages,
+  try {
+    const r = await selectTfBackend()
+    return {
+      inUse: r.backend,
+      candidate: r.candidate,
+      gpu: r.gpu,
+      attempts: r.attempts,
+      note: describeTfBackend(r),
+      packages,
+    }
+  } catch (e) {
+    return { inUse: null, candidate: null, gpu: false, attempts: [], note: (e as Error).message, packages }
   }
 }
 
@@ -203,7 +214,7 @@ function printReport(r: DoctorReport): void {
       `GPU: ${g.name}, ${g.memoryGiB} GiB, compute capability ${g.computeCapability}, ${g.multiprocessors} SMs`,
     )
   printLine('')
-  printLine(`tfjs: ${r.tfjs.inUse ?? 'backend in use not reported'} (${r.tfjs.note})`)
+  printLine(`tfjs: ${r.tfjs.inUse ? r.tfjs.note : `no backend (${r.tfjs.note})`}`)
   for (const [p, v] of Object.entries(r.tfjs.packages)) printLine(`  ${p}: ${v ?? 'not installed'}`)
 }
 

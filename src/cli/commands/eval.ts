@@ -76,7 +76,7 @@ export function register(program: Command): void {
           missing.push(it.id)
           continue
         }
-        const ref = readLab(join(dir, it.lab!))
+        const ref = readLab(resolve(dir, it.lab!))
         const est = readLab(estPath)
         if (est.length === 0) throw new UserError(`${estPath} has no segments`)
         reports.push({ id: it.id, report: evaluateAnnotation(ref, est) })

@@ -6,7 +6,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { analyzeFile, DirectoryFeatureCache } from '../../backend/features'
-import type { ChromaInput } from '../../core/align'
+import { modelProbabilitiesOn } from '../../backend/inference'
+import type { ChromaInput, ModelProbabilities } from '../../core/align'
+import type { ChordModel } from '../../core/model'
 import { UserError } from '../errors'
 
 export interface Recording {
@@ -90,4 +92,38 @@ export async function loadRecording(path: string, options: LoadOptions = {}): Pr
   const c = r.chroma
   const duration = c.duration ?? r.decode?.duration ?? (c.frames - 0.5) / c.frameRate
   return { chroma: c, duration }
+}
+
+/**
+ * The raw `fmp` chroma a chord model reads (≈ 10.77 frames/s, no compression or normalisation), from
+ * an audio file through the feature cache.
+ * @throws UserError for a chroma JSON input (a model needs the audio)
+ */
+export async function loadModelChroma(
+  path: string,
+  options: LoadOptions = {},
+): Promise<{ data: Float32Array; frames: number; frameRate: number }> {
+  if (!existsSync(path)) throw new UserError(`file not found: ${path}`)
+  if (path.toLowerCase().endsWith('.json'))
+    throw new UserError(
+      '--model needs the audio file: a chord model reads its own (fmp) chroma, not a chroma JSON',
+    )
+  const cache = options.cache === false ? null : new DirectoryFeatureCache(featureCacheDir(options.cacheDir))
+  const c = (await analyzeFile(path, { pipeline: 'fmp' }, { cache })).chroma
+  return { data: c.data, frames: c.frames, frameRate: c.frameRate }
+}
+
+/**
+ * A chord model's probabilities of a recording on the grid of its `align` chroma (the frames the
+ * aligner and recognizer read), for `--model`.
+ */
+export async function modelEmissions(
+  model: ChordModel,
+  audio: string,
+  grid: { frames: number; frameRate: number },
+  options: LoadOptions = {},
+): Promise<ModelProbabilities> {
+  const fmp = await loadModelChroma(audio, options)
+  const p = modelProbabilitiesOn(model, fmp, grid)
+  return { data: p.data, classes: p.classes }
 }

@@ -11,6 +11,8 @@ export { chordTemplate, defaultEmissionOptions, frameFeatures, TRIADS, templateS
 export { AlignError } from './errors'
 export type { AlignFit } from './fit'
 export { alignmentFit } from './fit'
+export type { FrameGrid, FrameProbabilities } from './model-frames'
+export { resampleProbabilities } from './model-frames'
 export type { RecognizeOptions, RecognizeResult } from './recognize'
 export {
   defaultRecognizeOptions,

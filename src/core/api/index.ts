@@ -15,6 +15,7 @@ export type {
 export { answerSchema, apiMethods, isMethodName, MAX_SEQUENCE_CHARS, METHOD_NAMES } from './methods'
 export { API_METHOD_NAMES, IPC_EVENT_CHANNEL, ipcChannel } from './names'
 export * from './schemas'
+export * from './training'
 export type { ApiEventName, ApiEvents, ApiMethodsOf, ChordWarpApi } from './types'
 export { API_EVENT_NAMES } from './types'
 export { isEventName, parseInput, parseOutput } from './validate'

@@ -28,6 +28,18 @@ import {
   SequenceParseDto,
   ServerInfo,
 } from './schemas'
+import {
+  Accelerators,
+  AccuracyDto,
+  DistributionDto,
+  ExpectedAlignmentDto,
+  ModelDetail,
+  ModelSummary,
+  RunSummary,
+  TrainConfig,
+  TrainCorpus,
+  TrainResult,
+} from './training'
 
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType, K extends 'call' | 'job'> {
   kind: K
@@ -46,6 +58,15 @@ const job = <I extends z.ZodType, O extends z.ZodType>(job: JobKind, input: I, o
   ({ kind: 'job', job, input, output, doc }) as MethodSpec<I, O, 'job'>
 
 const RecordingRef = z.strictObject({ recordingId: Id })
+
+/**
+ * What alignment and recognition score frames with: the chroma templates, or a trained chord model
+ * (the active one unless `modelId` names another).
+ */
+const Emission = z.enum(['templates', 'model'])
+
+/** Which model: the active one when absent. */
+const ModelRef = Id.optional()
 
 /** Longest typed sequence accepted [characters]. */
 export const MAX_SEQUENCE_CHARS = 200_000
@@ -98,11 +119,20 @@ export const apiMethods = {
       sequence: z.string().min(1).max(MAX_SEQUENCE_CHARS),
       /** Locked boundaries kept fixed by the alignment. */
       anchors: z.array(Anchor).max(100_000).default([]),
+      /** Score frames with the chroma templates or a trained model (Default value = 'templates'). */
+      emission: Emission.default('templates'),
+      /** The model for `emission: 'model'` (Default value = the active model). */
+      modelId: ModelRef,
     }),
     AlignResult,
     'align a typed chord sequence to the recording',
   ),
-  recognize: job('recognize', RecordingRef, AlignResult, 'recognise chords without a typed sequence'),
+  recognize: job(
+    'recognize',
+    z.strictObject({ recordingId: Id, emission: Emission.default('templates'), modelId: ModelRef }),
+    AlignResult,
+    'recognise chords without a typed sequence',
+  ),
   saveAnnotation: call(
     z.strictObject({
       recordingId: Id,
@@ -149,6 +179,69 @@ export const apiMethods = {
     z.strictObject({ jobId: Id }),
     z.strictObject({ cancelled: z.boolean() }),
     'cancel a running job (false when it had already ended)',
+  ),
+  getAccelerators: call(
+    z.strictObject({}),
+    Accelerators,
+    'the tfjs backend and the DTW backend training and alignment run on (GPU / native / wasm / cpu)',
+  ),
+  listModels: call(
+    z.strictObject({}),
+    z.array(ModelSummary),
+    'the chord models in the library, newest first',
+  ),
+  getModel: call(
+    z.strictObject({ modelId: Id }),
+    ModelDetail,
+    'a model with its learnt templates, training curve and held-out scores',
+  ),
+  setActiveModel: call(
+    z.strictObject({ modelId: Id.nullable() }),
+    z.strictObject({ activeModelId: Id.nullable() }),
+    'make a model the one alignment and recognition use (any earlier model: rollback); null: none',
+  ),
+  train: job(
+    'train',
+    TrainConfig,
+    TrainResult,
+    'train a chord model on a corpus; epochs stream as train-progress events; saved as a new model',
+  ),
+  listRuns: call(
+    z.strictObject({}),
+    z.array(RunSummary),
+    'training runs with their loss curves, newest first',
+  ),
+  getTargetDistribution: job(
+    'insight',
+    z.strictObject({
+      corpus: TrainCorpus,
+      /** Soft lengths to tabulate [chords] (Default value = [16, 75], the seed's). */
+      softLengths: z.array(z.number().int().min(1).max(1000)).min(1).max(8).default([16, 75]),
+    }),
+    DistributionDto,
+    'class distributions of the training targets: strong and each soft length (seed Tables 4.2/4.3)',
+  ),
+  getExpectedAlignment: job(
+    'insight',
+    z.strictObject({
+      recordingId: Id,
+      modelId: ModelRef,
+      /** Soft-min temperature γ (Default value = 1). */
+      gamma: z.number().positive().max(1000).default(1),
+      /** The typed sequence (Default value = the recording's latest typed sequence). */
+      sequence: z.string().min(1).max(MAX_SEQUENCE_CHARS).optional(),
+    }),
+    ExpectedAlignmentDto,
+    "soft-DTW expected alignment E of the model's predictions with the typed sequence, and the hard path",
+  ),
+  getModelAccuracy: job(
+    'insight',
+    z.strictObject({
+      modelId: ModelRef,
+      corpus: TrainCorpus.default({ kind: 'library', includeImported: false }),
+    }),
+    AccuracyDto,
+    "per-recording and per-chord accuracy of a model's recognition on reviewed annotations",
   ),
   openFilesDialog: call(
     z.strictObject({ mode: z.enum(['files', 'folder']) }),

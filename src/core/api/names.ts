@@ -21,6 +21,15 @@ export const API_METHOD_NAMES = [
   'exportAnnotation',
   'getJob',
   'cancelJob',
+  'getAccelerators',
+  'listModels',
+  'getModel',
+  'setActiveModel',
+  'train',
+  'listRuns',
+  'getTargetDistribution',
+  'getExpectedAlignment',
+  'getModelAccuracy',
   'openFilesDialog',
 ] as const
 

@@ -210,7 +210,7 @@ export const ExportedFile = z.strictObject({
 })
 export type ExportedFile = z.infer<typeof ExportedFile>
 
-export const JobKind = z.enum(['import', 'chroma', 'align', 'recognize'])
+export const JobKind = z.enum(['import', 'chroma', 'align', 'recognize', 'train', 'insight'])
 export type JobKind = z.infer<typeof JobKind>
 
 export const JobRef = z.strictObject({ jobId: Id, kind: JobKind })
@@ -262,6 +262,8 @@ export const ServerInfo = z.strictObject({
     chroma: z.boolean(),
     align: z.boolean(),
     recognize: z.boolean(),
+    /** Training, models and the insight views. */
+    training: z.boolean(),
     nativeDialogs: z.boolean(),
   }),
   /** For each missing feature, why (one line). */

@@ -6,6 +6,7 @@
 
 import type { MethodInput, MethodName, MethodOutput } from './methods'
 import type { ErrorDto, JobKind, JobProgress } from './schemas'
+import type { TrainProgress } from './training'
 
 /** Events pushed by the backend (same map for IPC and WebSocket). */
 export type ApiEvents = {
@@ -17,6 +18,10 @@ export type ApiEvents = {
   'job-failed': [failed: { jobId: string; kind: JobKind; error: ErrorDto }]
   /** A job was cancelled by the user. */
   'job-cancelled': [cancelled: { jobId: string; kind: JobKind }]
+  /** A training job moved on: it started (with its accelerator) or finished an epoch. */
+  'train-progress': [progress: TrainProgress]
+  /** Models were added, or the active model changed. */
+  'models-changed': [change: { activeModelId: string | null }]
   /** Recordings were added, removed or changed status. */
   'library-changed': [change: { recordingIds: string[] }]
   /** The event stream (re)connected: events may have been missed, poll jobs with getJob. */
@@ -42,6 +47,8 @@ export const API_EVENT_NAMES: readonly ApiEventName[] = [
   'job-done',
   'job-failed',
   'job-cancelled',
+  'train-progress',
+  'models-changed',
   'library-changed',
   'connection',
   'menu',

@@ -186,6 +186,7 @@ describe.skipIf(!hasCorpus())('service over the store', () => {
       chroma: true,
       align: true,
       recognize: true,
+      training: true,
       nativeDialogs: false,
     })
     expect(info.missing).toEqual({})

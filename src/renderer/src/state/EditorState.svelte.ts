@@ -9,6 +9,7 @@ import {
   ApiError,
   type ChordWarpApi,
   type ChromaDto,
+  type ModelSummary,
   type RecordingSummary,
   type RevisionInfo,
   type SegmentDto,
@@ -75,6 +76,14 @@ export class EditorState {
   draftRestoredAt = $state<string | null>(null)
   loading = $state(false)
   busy = $state<'align' | 'recognize' | 'save' | null>(null)
+  /** What Align and Recognise score frames with: chroma templates or a trained chord model. */
+  emission = $state<'templates' | 'model'>('templates')
+  /** The model for `emission: 'model'` (null: the active one). */
+  modelId = $state<string | null>(null)
+  /** The library's models (for the emission choice). */
+  models = $state.raw<ModelSummary[]>([])
+  /** What produced the last alignment or recognition (`template emissions`, `model "…" emissions` …). */
+  method = $state<string | null>(null)
   /** The chroma job of this recording is running. */
   chromaLoading = $state(false)
   error = $state<string | null>(null)
@@ -312,6 +321,18 @@ export class EditorState {
     )
   }
 
+  /** Choose the emissions of the next Align / Recognise. */
+  setEmission(emission: 'templates' | 'model', modelId: string | null = null): void {
+    this.emission = emission
+    this.modelId = emission === 'model' ? modelId : null
+  }
+
+  #emissionInput(): { emission: 'templates' | 'model'; modelId?: string } {
+    return this.emission === 'model' && this.modelId
+      ? { emission: 'model', modelId: this.modelId }
+      : { emission: this.emission }
+  }
+
   async align(): Promise<void> {
     const id = this.recordingId
     if (!id || !this.canAlign) return
@@ -325,6 +346,7 @@ export class EditorState {
           recordingId: id,
           sequence: this.sequence,
           anchors: anchorsFromLocks(this.segments, locks),
+          ...this.#emissionInput(),
         }),
       )
       if (id !== this.recordingId) return
@@ -334,6 +356,7 @@ export class EditorState {
         this.warnings = r.warnings
         this.source = 'aligned'
       })
+      this.method = r.method
       this.selected = null
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 'cancelled')) this.error = `align: ${message(e)}`
@@ -349,7 +372,7 @@ export class EditorState {
     this.error = null
     try {
       const r = await this.#jobs.run<AlignResult>('Recognising chords', () =>
-        this.#api.recognize({ recordingId: id }),
+        this.#api.recognize({ recordingId: id, ...this.#emissionInput() }),
       )
       if (id !== this.recordingId) return
       this.#edit(() => {
@@ -358,6 +381,7 @@ export class EditorState {
         this.warnings = r.warnings
         this.source = 'recognised'
       })
+      this.method = r.method
       if (!this.sequence.trim()) this.sequence = labToSequence(r.segments).join(' ')
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 'cancelled')) this.error = `recognise: ${message(e)}`

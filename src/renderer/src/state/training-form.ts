@@ -1,0 +1,81 @@
+/**
+ * The training form as plain data and the small pure functions of the Training view (time per epoch,
+ * ETA, the API configuration of a form), kept apart from the runes class so they are tested directly.
+ */
+import type { EpochPoint, TrainConfigInput, TrainCorpus } from '../../../core/api/client'
+
+/** The form's defaults (the API applies the same ones when a field is left out). */
+export const defaultTrainForm = {
+  corpusKind: 'library' as TrainCorpus['kind'],
+  includeImported: false,
+  tag: '',
+  manifestPath: '',
+  loss: 'sdtw' as 'bce' | 'sdtw' | 'ctc',
+  targets: 'typed' as 'typed' | 'segments',
+  softLength: 16,
+  pad: 'uniform' as 'uniform' | 'last' | 'unfold' | 'none',
+  gammaSchedule: true,
+  diagonalPrior: true,
+  normalize: 'n' as 'none' | 'n' | 'm' | 'n+m',
+  gamma: 1,
+  epochs: 30,
+  batchSize: '5',
+  learningRate: 0.1,
+  seed: 0,
+  model: 'dchord' as 'dchord' | 'dchord-unshared' | 'conv',
+  name: '',
+}
+export type TrainForm = typeof defaultTrainForm
+
+/** Mean epoch time over the last `n` epochs [ms], null before the first. */
+export function msPerEpoch(points: readonly EpochPoint[], n = 5): number | null {
+  const ms = points
+    .slice(-n)
+    .map((p) => p.ms)
+    .filter((x): x is number => x !== null)
+  return ms.length ? ms.reduce((a, b) => a + b, 0) / ms.length : null
+}
+
+/** Time left [ms] at the current pace, null when unknown. */
+export function etaMs(points: readonly EpochPoint[], epochs: number): number | null {
+  const per = msPerEpoch(points)
+  const done = points.at(-1)?.epoch ?? 0
+  return per === null ? null : Math.max(0, epochs - done) * per
+}
+
+/** `1 min 05 s`, `12 s`, `340 ms`. */
+export function formatDuration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '–'
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  const s = Math.round(ms / 1000)
+  if (s < 60) return `${s} s`
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`
+}
+
+/** The corpus a form names. */
+export function corpusOf(f: TrainForm): TrainCorpus {
+  return f.corpusKind === 'manifest'
+    ? { kind: 'manifest', path: f.manifestPath.trim() }
+    : f.corpusKind === 'tag'
+      ? { kind: 'tag', tag: f.tag.trim(), includeImported: f.includeImported }
+      : { kind: 'library', includeImported: f.includeImported }
+}
+
+/** The API configuration of a form. */
+export function configOf(f: TrainForm): TrainConfigInput {
+  return {
+    corpus: corpusOf(f),
+    loss: f.loss,
+    targets: f.targets,
+    softLength: f.softLength,
+    pad: f.pad,
+    stabilisers: { gammaSchedule: f.gammaSchedule, diagonalPrior: f.diagonalPrior, normalize: f.normalize },
+    gamma: f.gamma,
+    epochs: f.epochs,
+    batchSize: f.batchSize === 'all' ? 'all' : Number(f.batchSize),
+    learningRate: f.learningRate,
+    seed: f.seed,
+    model: f.model,
+    ...(f.name.trim() ? { name: f.name.trim() } : {}),
+  }
+}
