@@ -53,6 +53,32 @@ describe('against the high-precision (double-double R) reference', () => {
     expectClose(r.grad!, hp.E, 1e-9, 1e-12, 'E')
     expectSane(r.grad!, 'E')
   })
+  // N < M and open ends: along a row the competing accumulated costs grow by one cost per column, so
+  // row re-centring alone loses eps·M·cost/γ ≈ 4e-4 in the weights here (observed before the fix:
+  // E off by 1e-5 … 2e-4); the engine re-centres per column in these cases.
+  const colCases: [string, number, number, 'seed' | 'stay-advance', Partial<DtwOptions>][] = [
+    ['N < M, seed steps, 150×200', 150, 200, 'seed', {}],
+    ['N < M, seed steps, 30×60, open begin and end', 30, 60, 'seed', { openBegin: true, openEnd: true }],
+    ['N > M, seed steps, 200×150, open begin', 200, 150, 'seed', { openBegin: true }],
+    ['N > M, seed steps, 60×30, open end', 60, 30, 'seed', { openEnd: true }],
+    ['N = M, seed steps, 100×100, open begin and end', 100, 100, 'seed', { openBegin: true, openEnd: true }],
+    [
+      'stay/advance, 200×150, open begin and end',
+      200,
+      150,
+      'stay-advance',
+      { openBegin: true, openEnd: true },
+    ],
+  ]
+  test.each(colCases)('near-ties at costs 1e6, γ = 1e-4: %s', (_name, N, M, steps, ends) => {
+    const gamma = 1e-4
+    const C = noisy(N, M, 1e6, 5e-4, N + M)
+    const r = softDtw(C, N, M, { gamma, steps, ...ends })
+    const hp = refHighPrecision(C, N, M, gamma, steps === 'seed' ? REF_SEED : REF_STAY_ADVANCE, ends)
+    expectClose(r.value, hp.value, 1e-12, 0, 'value')
+    expectClose(r.grad!, hp.E, 1e-9, 1e-12, 'E')
+    expectSane(r.grad!, 'E')
+  })
   test('float32 storage stays within its rounding bound in the same regimes', () => {
     const N = 120
     const M = 40
