@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest'
 import { type DtwOptions, dtwBatch, hardDtw, softDtw } from '../../../src/core/dtw'
+import { tsKernelStats } from '../../../src/core/dtw/ts-backend'
 import { engineOptions, expectClose } from './helpers'
 import {
   REF_SEED,
@@ -78,6 +79,25 @@ describe('against the high-precision (double-double R) reference', () => {
     expectClose(r.value, hp.value, 1e-12, 0, 'value')
     expectClose(r.grad!, hp.E, 1e-9, 1e-12, 'E')
     expectSane(r.grad!, 'E')
+  })
+  test('column frames after the exp → log hand-over (N < M): tiny costs in the first rows, then near-ties at 1e6, γ = 1e-4', () => {
+    const N = 30
+    const M = 60
+    const gamma = 1e-4
+    const C = noisy(N, M, 1e6, 5e-4, 9)
+    const r0 = rng(10)
+    for (let k = 0; k < 8 * M; k++) C[k] = 1e-5 * r0()
+    // row 8 spans 1e6 along the row: out of the exp range, the log domain takes over from there
+    for (let j = 0; j < M; j++) C[8 * M + j] = (1e6 * j) / M
+    for (const ends of [{}, { openBegin: true, openEnd: true }]) {
+      const before = { ...tsKernelStats }
+      const r = softDtw(C, N, M, { gamma, ...ends })
+      expect(tsKernelStats.expRows - before.expRows, 'rows in the exp domain').toBeGreaterThan(0)
+      expect(tsKernelStats.logRows - before.logRows, 'rows in the log domain').toBeGreaterThan(0)
+      const hp = refHighPrecision(C, N, M, gamma, REF_SEED, ends)
+      expectClose(r.value, hp.value, 1e-12, 0, 'value')
+      expectClose(r.grad!, hp.E, 1e-9, 1e-12, 'E')
+    }
   })
   test('float32 storage stays within its rounding bound in the same regimes', () => {
     const N = 120
