@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TASKS_AVAILABLE } from '../../src/backend/service/wiring'
-import { majminClass, parseHarte, parseLab, type Segment } from '../../src/core/chords'
+import { parseLab, type Segment } from '../../src/core/chords'
 import { corpusPath, hasCorpus, loadManifest } from '../helpers/corpus'
+import { majminAccuracy } from './accuracy'
 import { browserMissing, launch, type Served, serve, shot, watchErrors } from './harness'
 
 const missing = browserMissing()
@@ -21,25 +22,6 @@ const noAlign =
     : 'alignment or chroma is not wired into this build (src/backend/service/wiring.ts)'
 if (!missing && noAlign) console.warn(`[e2e] the editing flow is skipped: ${noAlign}`)
 const flow = it.skipIf(!!noAlign)
-
-/** majmin frame accuracy of `est` against `ref`, sampled every 10 ms; excluded reference frames are skipped. */
-export function majminAccuracy(ref: Segment[], est: Segment[], hop = 0.01): number {
-  const cls = (label: string) => majminClass(parseHarte(label))
-  const at = (segs: Segment[], t: number) => segs.find((s) => t >= s.start && t < s.end)
-  const end = ref.at(-1)!.end
-  let hit = 0
-  let n = 0
-  for (let t = hop / 2; t < end; t += hop) {
-    const r = at(ref, t)
-    if (!r) continue
-    const rc = cls(r.label)
-    if (rc < 0) continue
-    const e = at(est, t)
-    n++
-    if (e && cls(e.label) === rc) hit++
-  }
-  return hit / n
-}
 
 /** The segments the chord lane shows, read from the DOM as a test reads them. */
 async function laneSegments(page: Page): Promise<Segment[]> {
