@@ -17,7 +17,14 @@
  */
 import { classLabel, N_CLASS } from '../chords'
 import type { ModelProbabilities } from './align'
-import { type EmissionOptions, frameFeatures, TRIADS, templateScores } from './emissions'
+import {
+  type ChordTemplate,
+  type EmissionOptions,
+  type FrameFeatures,
+  frameFeatures,
+  TRIADS,
+  templateScores,
+} from './emissions'
 import { AlignError } from './errors'
 import { boundToTime } from './time'
 import type { ChordSegment, ChromaInput } from './types'
@@ -62,6 +69,26 @@ export interface RecognizeResult {
 
 const TINY = 1e-300
 
+/** The N template (scores from the frame's silence degree). */
+export const N_TEMPLATE: ChordTemplate = { kind: 'N', pcs: [], bass: -1, cls: N_CLASS }
+
+/**
+ * Template scores of the 24 triads (+ N) per frame, frames × S row-major (S = 25 with N): the
+ * recogniser's raw evidence, before the per-frame normalisation.
+ */
+export function triadScores(feats: FrameFeatures, noChord = true): { scores: Float64Array; S: number } {
+  const T = feats.frames
+  const S = noChord ? 25 : 24
+  const scores = new Float64Array(T * S)
+  const col = new Float64Array(T)
+  const tpls = noChord ? [...TRIADS, N_TEMPLATE] : TRIADS
+  tpls.forEach((tpl, k) => {
+    templateScores(feats, tpl, 0, col)
+    for (let t = 0; t < T; t++) scores[t * S + k] = col[t]!
+  })
+  return { scores, S }
+}
+
 /**
  * Likelihood B (frames × S, row-major): normalised evidence per frame; and E, the same evidence in
  * nats (the aligner's scale) for the confidences.
@@ -69,15 +96,17 @@ const TINY = 1e-300
 function likelihoods(
   chroma: ChromaInput,
   o: typeof defaultRecognizeOptions,
+  given?: FrameFeatures,
 ): { B: Float64Array; E: Float64Array; S: number } {
   const T = chroma.frames
   const S = o.noChord ? 25 : 24
-  const B = new Float64Array(T * S)
+  let B: Float64Array
   const E = new Float64Array(T * S)
   if (o.model) {
+    B = new Float64Array(T * S)
     const C = o.model.classes
     if (o.model.data.length < T * C) throw new AlignError(`model probabilities hold fewer than ${T} frames`)
-    const feats = o.noChord && C < 25 ? frameFeatures(chroma, o.emission) : null
+    const feats = o.noChord && C < 25 ? (given ?? frameFeatures(chroma, o.emission)) : null
     for (let t = 0; t < T; t++)
       for (let k = 0; k < S; k++) {
         if (k < 24) B[t * S + k] = o.model.data[t * C + k]!
@@ -85,15 +114,7 @@ function likelihoods(
           B[t * S + k] =
             C > 24 ? o.model.data[t * C + 24]! : (1 - feats!.silence[t]!) / 24 + feats!.silence[t]!
       }
-  } else {
-    const feats = frameFeatures(chroma, o.emission)
-    const cols = TRIADS.map((tpl) => templateScores(feats, tpl))
-    if (o.noChord) cols.push(templateScores(feats, { kind: 'N', pcs: [], bass: -1, cls: N_CLASS }))
-    for (let k = 0; k < S; k++) {
-      const c = cols[k]!
-      for (let t = 0; t < T; t++) B[t * S + k] = c[t]!
-    }
-  }
+  } else B = triadScores(given ?? frameFeatures(chroma, o.emission), o.noChord).scores
   if (o.model) {
     const w = o.modelEvidencePerSecond / chroma.frameRate
     for (let i = 0; i < T * S; i++) E[i] = w * Math.log(Math.max(B[i]!, 1e-12))
@@ -246,4 +267,19 @@ export function recognizeChords(chroma: ChromaInput, options: RecognizeOptions =
     a = t
   }
   return { segments: segments.filter((s) => s.end > s.start), path, duration }
+}
+
+/**
+ * The recogniser's Viterbi path (template + HMM, 24 triads + N) on features already computed: the
+ * unconstrained baseline the aligner compares its own evidence with.
+ * @returns state per frame (0..23 maj/min, 24 = N)
+ */
+export function recognitionPath(
+  chroma: ChromaInput,
+  feats: FrameFeatures,
+  selfTransition = defaultRecognizeOptions.selfTransition,
+): Int8Array {
+  const o = { ...defaultRecognizeOptions, selfTransition }
+  const { B, S } = likelihoods(chroma, o, feats)
+  return viterbiUniform(B, chroma.frames, S, o.selfTransition)
 }
