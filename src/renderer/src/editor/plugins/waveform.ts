@@ -76,7 +76,9 @@ export class WaveformPlugin implements EditorPlugin {
       autoScroll: true,
       autoCenter: true,
       dragToSeek: true,
-      normalize: true,
+      // peaks arrive scaled so the loudest maximum or minimum is ±1: both halves share that scale
+      // (wavesurfer's `normalize` would scale by the maxima alone and could clip the minima)
+      normalize: src.kind !== 'peaks',
       url: this.#url,
       backend: 'MediaElement',
       ...given,
