@@ -92,15 +92,18 @@ describe.skipIf(!!missing || !hasCorpus())('browser mode, as a person uses it', 
     await page.waitForSelector('[data-testid=play]:not([disabled])')
     expect(await page.locator('[data-testid=waveform] canvas').count()).toBeGreaterThan(0)
     // the drawn waveform has ink: wavesurfer rendered the peaks (the canvas is in its shadow root)
-    const inked = (await page
+    const inked = await page
       .locator('[data-testid=waveform] canvas')
       .first()
-      .evaluate(`(c) => {
+      .evaluate((el) => {
+        // (the node tsconfig has no DOM types: the canvas API this needs, spelled out)
+        type Ctx = { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } }
+        const c = el as unknown as { width: number; height: number; getContext(kind: '2d'): Ctx }
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data
         let n = 0
-        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++
+        for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++
         return n / (c.width * c.height)
-      }`)) as number
+      })
     expect(inked).toBeGreaterThan(0.05)
     await shot(page, '02-editor-opened')
     await expect.poll(() => audioRequests.length, { timeout: 10_000 }).toBeGreaterThan(0)
