@@ -75,12 +75,42 @@ describe.skipIf(!!missing || !hasCorpus())('browser mode, as a person uses it', 
   })
 
   flow('opens a corpus recording, aligns its typed sequence, and matches the reference', async () => {
+    // The page must not fetch the whole file to decode it: the waveform comes from the backend's
+    // peaks and the media element streams the audio with range requests.
+    const audioRequests: { type: string; range: string | undefined }[] = []
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/api/audio/'))
+        audioRequests.push({ type: r.resourceType(), range: r.headers().range })
+    })
+    const peaks = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/call/getPeaks')
     const chooser = page.waitForEvent('filechooser')
     await page.getByTestId('open-audio').click()
     await (await chooser).setFiles(corpusPath(item.audio))
     await page.waitForSelector('[data-testid=chord-sequence]')
+    expect((await peaks).status()).toBe(200)
+    await page.waitForSelector('[data-testid=waveform][data-source=peaks]')
     await page.waitForSelector('[data-testid=play]:not([disabled])')
+    expect(await page.locator('[data-testid=waveform] canvas').count()).toBeGreaterThan(0)
+    // the drawn waveform has ink: wavesurfer rendered the peaks (the canvas is in its shadow root)
+    const inked = await page
+      .locator('[data-testid=waveform] canvas')
+      .first()
+      .evaluate((el) => {
+        // (the node tsconfig has no DOM types: the canvas API this needs, spelled out)
+        type Ctx = { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } }
+        const c = el as unknown as { width: number; height: number; getContext(kind: '2d'): Ctx }
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data
+        let n = 0
+        for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++
+        return n / (c.width * c.height)
+      })
+    expect(inked).toBeGreaterThan(0.05)
     await shot(page, '02-editor-opened')
+    await expect.poll(() => audioRequests.length, { timeout: 10_000 }).toBeGreaterThan(0)
+    for (const r of audioRequests) {
+      expect(r.type).toBe('media')
+      expect(r.range).toMatch(/^bytes=\d+-/)
+    }
 
     const typed = readFileSync(corpusPath(item.chords), 'utf8').trim()
     await page.getByTestId('chord-sequence').click()

@@ -191,6 +191,7 @@ describe.skipIf(!hasCorpus())('service over the store', () => {
     expect(info.features).toEqual({
       store: true,
       chroma: true,
+      peaks: true,
       align: true,
       recognize: true,
       training: true,
