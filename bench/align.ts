@@ -15,9 +15,9 @@
  * `align` chroma's grid (≈ 21.5 frames/s, frames centred at t·hop/sr) as the app does.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
-import { basename, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { analyzeFile, DirectoryFeatureCache } from '../src/backend/features'
 import { loadModel, modelChromaOptions, modelProbabilitiesOn, readModelFile } from '../src/backend/inference'
 import { type AlignOptions, alignChords, type ChromaInput, recognizeChords } from '../src/core/align'
@@ -44,8 +44,13 @@ const arg = (name: string, dflt: string) => {
 const corpusDir = resolve(root, arg('--corpus', '../shared/data'))
 const hardDir = resolve(root, arg('--hard', 'out/hard-corpus'))
 const split = arg('--split', 'test')
+const splits = split.split(',')
+const skipSpeed = process.argv.includes('--no-speed')
+const resultFile = arg('--out', 'bench/results/align.json')
 const reps = Number(arg('--reps', '15'))
 const cache = new DirectoryFeatureCache(resolve(root, arg('--cache', 'out/bench-cache')))
+
+const VARIANT_ORDER = ['hard', 'vocal', 'drums', 'roomtone', 'crowd', 'fadeout', 'livetempo', 'real']
 
 const source = (id: string) =>
   id === 'synth10' ? 'synth10 (detuned)' : id.startsWith('pop909') ? 'POP909' : 'synth'
@@ -58,8 +63,12 @@ async function recording(
   return { chroma: r.chroma, duration: it.duration_s }
 }
 
+const BEFORE = 'before (flatness only, no onset snap)'
 const VARIANTS: Record<string, AlignOptions> = {
   default: {},
+  [BEFORE]: { onsetSnap: false, emission: { useLevel: false } },
+  'no onset snap': { onsetSnap: false },
+  'no level (flatness only)': { emission: { useLevel: false } },
   'no transposition guard': { transpositionGuard: false },
   'no leading/trailing N': { leadingN: false, trailingN: false },
   'no bass term': { emission: { bassWeight: 0 } },
@@ -109,11 +118,12 @@ async function quality(dir: string, label: string) {
   }
   const items = (
     JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { items: Item[] }
-  ).items.filter((it) => split === 'all' || it.split === split)
+  ).items.filter((it) => splits.includes('all') || splits.includes(it.split))
   const byVariant: Record<string, { id: string; rep: AnnotationReport }[]> = {}
   const recog: { id: string; rep: AnnotationReport }[] = []
   const warnings: Record<string, number> = {}
   const alignMs: number[] = []
+  const fits: { id: string; shortfall: number; aligned: number; recognized: number }[] = []
   for (const it of items) {
     const { chroma, duration } = await recording(dir, it)
     const seq = parseChordsTxt(readFileSync(join(dir, it.chords), 'utf8'))
@@ -124,6 +134,7 @@ async function quality(dir: string, label: string) {
       if (name === 'default') {
         alignMs.push(performance.now() - t0)
         for (const w of res.warnings) warnings[w.kind] = (warnings[w.kind] ?? 0) + 1
+        fits.push({ id: it.id, ...res.fit })
       }
       ;(byVariant[name] ??= []).push({ id: it.id, rep: evaluateAnnotation(ref, res.segments) })
     }
@@ -142,6 +153,7 @@ async function quality(dir: string, label: string) {
     ),
     recognition: rows(recog),
     warnings,
+    fits,
     alignMsPerItem: alignMs,
   }
 }
@@ -259,7 +271,7 @@ async function modelQuality(dir: string, label: string, modelPath: string) {
   const model = await loadModel(readModelFile(modelPath))
   const items = (
     JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { items: Item[] }
-  ).items.filter((it) => split === 'all' || it.split === split)
+  ).items.filter((it) => splits.includes('all') || splits.includes(it.split))
   const out: Record<string, { id: string; rep: AnnotationReport }[]> = {}
   const push = (k: string, id: string, rep: AnnotationReport) => (out[k] ??= []).push({ id, rep })
   for (const it of items) {
@@ -295,7 +307,9 @@ async function modelQuality(dir: string, label: string, modelPath: string) {
 async function modelMain(modelPath: string) {
   const name = arg('--model-name', modelPath)
   const dev = await modelQuality(corpusDir, 'dev', modelPath)
-  const hard = await modelQuality(hardDir, 'hard', modelPath)
+  // the `hard` variant of bench/make-hard-corpus.mjs, or an old single-folder copy
+  const hardCopy = existsSync(join(hardDir, 'manifest.json')) ? hardDir : join(hardDir, 'hard')
+  const hard = await modelQuality(hardCopy, 'hard', modelPath)
   const result = {
     date: new Date().toISOString(),
     model: name,
@@ -332,8 +346,17 @@ async function main() {
     }
   })()
   const dev = await quality(corpusDir, 'dev')
-  const hard = await quality(hardDir, 'hard')
-  const sp = speed()
+  // every variant of the hard corpus (bench/make-hard-corpus.mjs), or an old single-folder copy
+  const variantDirs = existsSync(join(hardDir, 'manifest.json'))
+    ? [['hard', hardDir] as const]
+    : (existsSync(hardDir) ? readdirSync(hardDir) : [])
+        .filter((v) => existsSync(join(hardDir, v, 'manifest.json')))
+        .sort((a, b) => VARIANT_ORDER.indexOf(a) - VARIANT_ORDER.indexOf(b))
+        .map((v) => [v, join(hardDir, v)] as const)
+  const hardVariants: Record<string, Awaited<ReturnType<typeof quality>>> = {}
+  for (const [v, d] of variantDirs) hardVariants[v] = await quality(d, v)
+  const hard = hardVariants.hard ?? null
+  const sp = skipSpeed ? null : speed()
   const result = {
     date: new Date().toISOString(),
     commit,
@@ -341,12 +364,30 @@ async function main() {
     loadAverage: os.loadavg(),
     node: process.version,
     dev,
-    hard,
+    hard: hardVariants,
     speed: sp,
   }
-  mkdirSync(join(root, 'bench/results'), { recursive: true })
-  writeFileSync(join(root, 'bench/results/align.json'), `${JSON.stringify(result, null, 1)}\n`)
+  mkdirSync(dirname(resolve(root, resultFile)), { recursive: true })
+  writeFileSync(resolve(root, resultFile), `${JSON.stringify(result, null, 1)}\n`)
   const lines: string[] = []
+  // one row per corpus: default against the flatness-only N detection (before), same run
+  const all = (q: typeof dev, v: string) => q?.ablations[v]
+  lines.push(`\n**Alignment per corpus variant (${split} split; majmin WCSR / median boundary dev. in s)**\n`)
+  lines.push(
+    '| corpus | items | default | before (no level, no snap) | no onset snap | no level | no guard | no lead/trail N | recognition majmin |',
+  )
+  lines.push('|---|---|---|---|---|---|---|---|---|')
+  for (const [name, q] of [['dev (clean)', dev] as const, ...Object.entries(hardVariants)]) {
+    if (!q) continue
+    const cell = (v: string) => {
+      const r = all(q, v)
+      return r ? `${fmt(r.majmin)} / ${fmt(r.pairedDeviation)}` : '–'
+    }
+    const rec = q.recognition.find((r) => r.source === 'all')
+    lines.push(
+      `| ${name} | ${all(q, 'default')?.items ?? 0} | ${cell('default')} | ${cell(BEFORE)} | ${cell('no onset snap')} | ${cell('no level (flatness only)')} | ${cell('no transposition guard')} | ${cell('no leading/trailing N')} | ${fmt(rec?.majmin ?? null)} |`,
+    )
+  }
   for (const q of [dev, hard]) {
     if (!q) continue
     lines.push(`\n**Alignment, ${q.corpus} corpus (${q.split} split)**\n`)
@@ -367,6 +408,13 @@ async function main() {
     for (const r of q.recognition)
       lines.push(`| ${r.source} | ${fmt(r.majmin)} | ${fmt(r.root)} | ${fmt(r.seg)} |`)
   }
+  if (sp) speedTable(lines, sp)
+  process.stdout.write(
+    `${lines.join('\n')}\n\n(${result.machine}, ${result.node}, load ${result.loadAverage.map((x) => x.toFixed(1)).join(' ')}, commit ${commit})\n`,
+  )
+}
+
+function speedTable(lines: string[], sp: ReturnType<typeof speed>) {
   lines.push(`\n**Speed** (${sp.case}; CPU time, min / median of ${reps} runs)\n`)
   lines.push('| step | ms |')
   lines.push('|---|---|')
@@ -381,9 +429,6 @@ async function main() {
   )
   lines.push(
     `| textbook recursion, Dmax = ${sp.textbookDmax} frames (1 run) | ${fmt(sp.textbookViterbiMs, 1)} (×${sp.speedup.toFixed(0)}) |`,
-  )
-  process.stdout.write(
-    `${lines.join('\n')}\n\n(${result.machine}, ${result.node}, load ${result.loadAverage.map((x) => x.toFixed(1)).join(' ')}, commit ${commit})\n`,
   )
 }
 

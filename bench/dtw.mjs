@@ -1,8 +1,8 @@
 // DTW benchmark: soft-DTW forward+backward throughput of every registered backend (via the built CLI,
 // `chordwarp bench dtw`), next to the issue's reference — numba float64 with the backward reusing the
 // forward's soft-min weights (bench/dtw_numba.py) — measured in the same run when numba is installed.
-//   node bench/dtw.mjs [--sizes 5x150x16,...] [--runs 7] [--rounds 3]      (or: npm run bench -- dtw)
-// Writes bench/results/dtw.json and prints a Markdown table.
+//   node bench/dtw.mjs [--sizes 5x150x16,...] [--runs 7] [--rounds 3] [--gamma 1]   (or: npm run bench -- dtw)
+// Writes bench/results/dtw.json (γ = 1) or bench/results/dtw-gamma<γ>.json and prints a Markdown table.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
@@ -16,6 +16,9 @@ const arg = (name, def) => {
 }
 const sizes = arg('--sizes', '5x150x16,5x150x75,32x1024x64,1x3000x200')
 const runs = arg('--runs', '7')
+const gamma = arg('--gamma', '1')
+if (!(Number(gamma) > 0)) throw new Error(`--gamma must be a positive number, got ${gamma}`)
+const outName = Number(gamma) === 1 ? 'dtw.json' : `dtw-gamma${Number(gamma)}.json`
 const PY = '/usr/bin/python3'
 
 execFileSync(process.execPath, ['scripts/build-node.mjs'], { cwd: root, stdio: 'inherit' })
@@ -27,7 +30,7 @@ function numba() {
       missing: `numba is missing (${PY} cannot import it; apt-get install -y python3-numba)`,
       rows: [],
     }
-  const out = execFileSync(PY, [join(root, 'bench/dtw_numba.py'), sizes, runs], {
+  const out = execFileSync(PY, [join(root, 'bench/dtw_numba.py'), sizes, runs, gamma], {
     encoding: 'utf8',
     env: { ...process.env, NUMBA_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
   })
@@ -38,7 +41,7 @@ const tsRows = () =>
   JSON.parse(
     execFileSync(
       process.execPath,
-      ['bin/chordwarp.js', 'bench', 'dtw', '--sizes', sizes, '--runs', runs, '--json'],
+      ['bin/chordwarp.js', 'bench', 'dtw', '--sizes', sizes, '--runs', runs, '--gamma', gamma, '--json'],
       {
         cwd: root,
         encoding: 'utf8',
@@ -85,7 +88,7 @@ const result = {
   commit,
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAverage1m: [load0, loadavg()[0]] },
   node: process.version,
-  problem: 'soft-DTW, seed steps, gamma = 1, uniform random costs in [0, 1), forward + backward (gradient)',
+  problem: `soft-DTW, seed steps, gamma = ${gamma}, uniform random costs in [0, 1), forward + backward (gradient)`,
   timing: `best of ${runs} runs per round, best of ${rounds} rounds alternating numba and the CLI`,
   reference: ref.missing
     ? { missing: ref.missing }
@@ -98,11 +101,11 @@ const result = {
   ratios,
 }
 mkdirSync(join(root, 'bench/results'), { recursive: true })
-writeFileSync(join(root, 'bench/results/dtw.json'), `${JSON.stringify(result, null, 2)}\n`)
+writeFileSync(join(root, 'bench/results', outName), `${JSON.stringify(result, null, 2)}\n`)
 // the repository's formatter style (biome), so that the committed file stays lint-clean
 spawnSync(
   process.execPath,
-  [join(root, 'node_modules/@biomejs/biome/bin/biome'), 'format', '--write', 'bench/results/dtw.json'],
+  [join(root, 'node_modules/@biomejs/biome/bin/biome'), 'format', '--write', `bench/results/${outName}`],
   {
     cwd: root,
     stdio: 'ignore',
@@ -133,7 +136,7 @@ for (const backend of [...new Set(ts.map((r) => r.backend))])
     )
   }
 process.stdout.write(
-  `\nsoft-DTW forward+backward [Mcells/s] (ratio vs numba), ${result.machine.cpu}, ${result.machine.cores} cores, load ${load0.toFixed(2)}, ${result.date}\n`,
+  `\nsoft-DTW forward+backward, γ = ${gamma} [Mcells/s] (ratio vs numba), ${result.machine.cpu}, ${result.machine.cores} cores, load ${load0.toFixed(2)}, ${result.date}\n`,
 )
 if (ref.missing) process.stdout.write(`NOTE: ${ref.missing}; the reference row is absent\n`)
-process.stdout.write(`${lines.join('\n')}\n\nwrote bench/results/dtw.json\n`)
+process.stdout.write(`${lines.join('\n')}\n\nwrote bench/results/${outName}\n`)

@@ -3,9 +3,9 @@
 The issue's reference row "numba float64, backward reusing the forward's soft-min weights": the forward
 pass stores the three soft-min weights of every cell (log-sum-exp with the minimum factored out), the
 backward pass (seed Alg. 2) multiplies them, exp-free. Same problem as the TS benchmark: seed steps,
-gamma = 1, uniform random costs in [0, 1).
+gamma (default 1), uniform random costs in [0, 1).
 
-usage: /usr/bin/python3 bench/dtw_numba.py 5x150x16,1x3000x200 [runs]   -> JSON list on stdout
+usage: /usr/bin/python3 bench/dtw_numba.py 5x150x16,1x3000x200 [runs] [gamma]   -> JSON list on stdout
 """
 import json
 import math
@@ -61,6 +61,7 @@ def sdtw_fwd_bwd(C, gamma, W, E):
 def main():
     sizes = [tuple(int(v) for v in s.split('x')) for s in sys.argv[1].split(',')]
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    gamma = float(sys.argv[3]) if len(sys.argv) > 3 else 1.0
     rng = np.random.default_rng(0)
     # compile once
     Cw = rng.random((4, 3))
@@ -74,7 +75,7 @@ def main():
         for _ in range(runs):
             t = time.perf_counter()
             for C in Cs:
-                sdtw_fwd_bwd(C, 1.0, W, E)
+                sdtw_fwd_bwd(C, gamma, W, E)
             best = min(best, time.perf_counter() - t)
         ms = best * 1e3
         out.append({'backend': 'numba', 'dtype': 'float64', 'threads': 1, 'B': B, 'N': N, 'M': M,

@@ -2,6 +2,7 @@
 import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import type { ChordWarpService } from '../backend/service'
+import { byteRange, contentRange } from '../backend/service/range'
 
 export function serveMedia(service: ChordWarpService, req: Request): Response {
   try {
@@ -9,18 +10,20 @@ export function serveMedia(service: ChordWarpService, req: Request): Response {
     if (url.host !== 'audio') return new Response('not found', { status: 404 })
     const file = service.resolveAudio(decodeURIComponent(url.pathname.slice(1)))
     const headers: Record<string, string> = { 'Content-Type': file.mime, 'Accept-Ranges': 'bytes' }
-    const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.get('range') ?? '')
-    if (m && file.size > 0) {
-      const start = m[1] === '' ? Math.max(0, file.size - Number(m[2])) : Number(m[1])
-      const end = m[1] !== '' && m[2] !== '' ? Math.min(Number(m[2]), file.size - 1) : file.size - 1
-      if (start > end)
-        return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${file.size}` } })
+    const range = byteRange(req.headers.get('range'), file.size)
+    if (range.kind === 'unsatisfiable')
+      return new Response(null, {
+        status: 416,
+        headers: { 'Content-Range': contentRange(range, file.size)! },
+      })
+    if (range.kind === 'partial') {
+      const { start, end } = range
       const body = Readable.toWeb(createReadStream(file.path, { start, end })) as ReadableStream
       return new Response(body, {
         status: 206,
         headers: {
           ...headers,
-          'Content-Range': `bytes ${start}-${end}/${file.size}`,
+          'Content-Range': contentRange(range, file.size)!,
           'Content-Length': String(end - start + 1),
         },
       })

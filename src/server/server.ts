@@ -20,6 +20,7 @@ import { extname, join, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import { toErrorDto } from '../backend/service/jobs'
+import { byteRange, contentRange } from '../backend/service/range'
 import type { ChordWarpService } from '../backend/service/service'
 import { API_EVENT_NAMES, ApiError, type ApiEventName, HTTP_STATUS, isMethodName } from '../core/api'
 import { newToken } from './token'
@@ -331,20 +332,17 @@ function sendFile(
     'Accept-Ranges': 'bytes',
     'Cache-Control': 'no-store',
   }
-  const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '')
-  if (req.headers.range && range && file.size > 0) {
-    let start = range[1] === '' ? Math.max(0, file.size - Number(range[2])) : Number(range[1])
-    let end = range[1] !== '' && range[2] !== '' ? Number(range[2]) : file.size - 1
-    end = Math.min(end, file.size - 1)
-    if (range[1] === '' && range[2] === '') start = 0
-    if (start > end || start >= file.size) {
-      res.writeHead(416, { 'Content-Range': `bytes */${file.size}` })
-      res.end()
-      return
-    }
+  const range = byteRange(req.headers.range, file.size)
+  if (range.kind === 'unsatisfiable') {
+    res.writeHead(416, { 'Content-Range': contentRange(range, file.size)! })
+    res.end()
+    return
+  }
+  if (range.kind === 'partial') {
+    const { start, end } = range
     res.writeHead(206, {
       ...headers,
-      'Content-Range': `bytes ${start}-${end}/${file.size}`,
+      'Content-Range': contentRange(range, file.size)!,
       'Content-Length': end - start + 1,
     })
     if (req.method === 'HEAD') return void res.end()

@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TASKS_AVAILABLE } from '../../src/backend/service/wiring'
-import { majminClass, parseHarte, parseLab, type Segment } from '../../src/core/chords'
+import { parseLab, type Segment } from '../../src/core/chords'
 import { corpusPath, hasCorpus, loadManifest } from '../helpers/corpus'
+import { majminAccuracy } from './accuracy'
 import { browserMissing, launch, type Served, serve, shot, watchErrors } from './harness'
 
 const missing = browserMissing()
@@ -21,25 +22,6 @@ const noAlign =
     : 'alignment or chroma is not wired into this build (src/backend/service/wiring.ts)'
 if (!missing && noAlign) console.warn(`[e2e] the editing flow is skipped: ${noAlign}`)
 const flow = it.skipIf(!!noAlign)
-
-/** majmin frame accuracy of `est` against `ref`, sampled every 10 ms; excluded reference frames are skipped. */
-export function majminAccuracy(ref: Segment[], est: Segment[], hop = 0.01): number {
-  const cls = (label: string) => majminClass(parseHarte(label))
-  const at = (segs: Segment[], t: number) => segs.find((s) => t >= s.start && t < s.end)
-  const end = ref.at(-1)!.end
-  let hit = 0
-  let n = 0
-  for (let t = hop / 2; t < end; t += hop) {
-    const r = at(ref, t)
-    if (!r) continue
-    const rc = cls(r.label)
-    if (rc < 0) continue
-    const e = at(est, t)
-    n++
-    if (e && cls(e.label) === rc) hit++
-  }
-  return hit / n
-}
 
 /** The segments the chord lane shows, read from the DOM as a test reads them. */
 async function laneSegments(page: Page): Promise<Segment[]> {
@@ -93,12 +75,42 @@ describe.skipIf(!!missing || !hasCorpus())('browser mode, as a person uses it', 
   })
 
   flow('opens a corpus recording, aligns its typed sequence, and matches the reference', async () => {
+    // The page must not fetch the whole file to decode it: the waveform comes from the backend's
+    // peaks and the media element streams the audio with range requests.
+    const audioRequests: { type: string; range: string | undefined }[] = []
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/api/audio/'))
+        audioRequests.push({ type: r.resourceType(), range: r.headers().range })
+    })
+    const peaks = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/call/getPeaks')
     const chooser = page.waitForEvent('filechooser')
     await page.getByTestId('open-audio').click()
     await (await chooser).setFiles(corpusPath(item.audio))
     await page.waitForSelector('[data-testid=chord-sequence]')
+    expect((await peaks).status()).toBe(200)
+    await page.waitForSelector('[data-testid=waveform][data-source=peaks]')
     await page.waitForSelector('[data-testid=play]:not([disabled])')
+    expect(await page.locator('[data-testid=waveform] canvas').count()).toBeGreaterThan(0)
+    // the drawn waveform has ink: wavesurfer rendered the peaks (the canvas is in its shadow root)
+    const inked = await page
+      .locator('[data-testid=waveform] canvas')
+      .first()
+      .evaluate((el) => {
+        // (the node tsconfig has no DOM types: the canvas API this needs, spelled out)
+        type Ctx = { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } }
+        const c = el as unknown as { width: number; height: number; getContext(kind: '2d'): Ctx }
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data
+        let n = 0
+        for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++
+        return n / (c.width * c.height)
+      })
+    expect(inked).toBeGreaterThan(0.05)
     await shot(page, '02-editor-opened')
+    await expect.poll(() => audioRequests.length, { timeout: 10_000 }).toBeGreaterThan(0)
+    for (const r of audioRequests) {
+      expect(r.type).toBe('media')
+      expect(r.range).toMatch(/^bytes=\d+-/)
+    }
 
     const typed = readFileSync(corpusPath(item.chords), 'utf8').trim()
     await page.getByTestId('chord-sequence').click()

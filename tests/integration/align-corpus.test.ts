@@ -33,6 +33,19 @@ describe.skipIf(!hasCorpus())('align on corpus audio', () => {
     expect(j.segments[j.segments.length - 1].end).toBeCloseTo(it.duration_s, 2)
   })
 
+  test('the sequence of another item is called a poor fit; the right one is not', () => {
+    const it = items.find((i) => i.id === 'synth01')!
+    const other = items.find((i) => i.id === 'synth05')!
+    const run = (chords: string) =>
+      chordwarp(['align', corpusPath(it.audio), '--chords-file', corpusPath(chords), '--json', '--no-cache'])
+    const wrong = JSON.parse(run(other.chords).stdout)
+    expect(wrong.warnings.map((w: { kind: string }) => w.kind)).toContain('poor-fit')
+    expect(wrong.fit.shortfall).toBeGreaterThan(0.1)
+    const right = JSON.parse(run(it.chords).stdout)
+    expect(right.warnings.map((w: { kind: string }) => w.kind)).not.toContain('poor-fit')
+    expect(Math.abs(right.fit.shortfall)).toBeLessThan(0.1)
+  })
+
   test('batch over a manifest, then eval of the folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cw-align-batch-'))
     const rel = (p: string) => relative(dir, join(CORPUS_DIR, p))

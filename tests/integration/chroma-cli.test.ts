@@ -8,10 +8,12 @@ import {
   analyzeFile,
   DirectoryFeatureCache,
   deserializeChroma,
+  FEATURES_VERSION,
   featureCacheKey,
   hashFile,
   serializeChroma,
 } from '../../src/backend/features'
+import { loadRecording } from '../../src/cli/commands/recording'
 import { computeChroma } from '../../src/core/features'
 import { chordwarp } from '../helpers/cli'
 
@@ -63,6 +65,15 @@ describe('chordwarp chroma', () => {
     const again = JSON.parse(chordwarp(['chroma', f('c-major.wav'), '--json'], undefined, env).stdout)
     expect(again.cached).toBe(true)
     expect(again.chroma).toEqual(j.chroma)
+    // the decoded length and the per-frame level come back with it (no estimate from the frame count)
+    expect(j.duration).toBe(2)
+    expect(again.duration).toBe(2)
+    expect(again.samples).toBe(44100)
+    expect(j.levelDb).toHaveLength(j.frames)
+    expect(again.levelDb).toEqual(j.levelDb)
+    expect(j.levelDb[20]).toBeGreaterThan(-20)
+    expect(j.onset).toHaveLength(j.frames)
+    expect(again.onset).toEqual(j.onset)
   })
 
   test('--pipeline fmp with --hop/--win/--sr/--tuning/--gamma/--norm', () => {
@@ -179,6 +190,39 @@ describe('feature cache', () => {
     expect(() => cache.get('../escape')).toThrow(/bad feature cache key/)
   })
 
+  test('level, sample count and duration round-trip bit for bit; older formats and keys miss', () => {
+    const x = Float32Array.from({ length: 44100 + 17 }, (_, i) => (i > 9000 ? Math.sin(i * 0.05) : 0))
+    for (const c of [computeChroma(x, 44100), computeChroma(x, 44100, { pipeline: 'fmp' })]) {
+      expect(c.levelDb?.length).toBe(c.frames)
+      const back = deserializeChroma(serializeChroma(c))!
+      expect(Buffer.from(back.levelDb!.buffer).equals(Buffer.from(c.levelDb!.buffer))).toBe(true)
+      expect(Buffer.from(back.onset!.buffer).equals(Buffer.from(c.onset!.buffer))).toBe(true)
+      expect(back.samples).toBe(c.samples)
+      expect(back.duration).toBe(44117 / 44100)
+      // format 1 (written before the level existed): a miss, recomputed
+      const old = serializeChroma(c)
+      new DataView(old.buffer).setUint32(4, 1, true)
+      expect(deserializeChroma(old)).toBeUndefined()
+      // a level block of the wrong length: a miss
+      expect(deserializeChroma(serializeChroma(c).subarray(0, serializeChroma(c).length - 4))).toBeUndefined()
+      expect(() => serializeChroma({ ...c, levelDb: c.levelDb!.subarray(1) })).toThrow(/one per frame/)
+      expect(() => serializeChroma({ ...c, onset: c.onset!.subarray(1) })).toThrow(/onset has/)
+      // only one of the two per-frame blocks
+      const noLevel = { ...c }
+      delete noLevel.levelDb
+      expect(deserializeChroma(serializeChroma(noLevel))).toEqual(noLevel)
+    }
+    // without the optional fields: still round-trips
+    const bare = computeChroma(x, 44100, { pipeline: 'fmp' })
+    delete bare.levelDb
+    delete bare.onset
+    delete bare.samples
+    delete bare.duration
+    expect(deserializeChroma(serializeChroma(bare))).toEqual(bare)
+    // keys carry the features version, so entries of the previous version are never looked up
+    expect(FEATURES_VERSION).toBe(3)
+  })
+
   test('analyzeFile reads and fills the cache', async () => {
     const cache = new DirectoryFeatureCache(join(dir, 'file-cache'))
     const a = await analyzeFile(f('c-major.wav'), { pipeline: 'fmp' }, { cache })
@@ -188,5 +232,17 @@ describe('feature cache', () => {
     expect(b.cached).toBe(true)
     expect(b.cacheKey).toBe(a.cacheKey)
     expect(b.chroma).toEqual(a.chroma)
+    expect(a.chroma.duration).toBe(a.decode!.duration)
+    expect(b.chroma.duration).toBe(a.decode!.duration)
+    expect(b.decode).toBeUndefined()
+  })
+
+  test('align/recognize recordings have the exact decoded length on a cache hit too', async () => {
+    const opts = { cacheDir: join(dir, 'rec-cache') }
+    const a = await loadRecording(f('c-major.wav'), opts)
+    const b = await loadRecording(f('c-major.wav'), opts)
+    expect(a.duration).toBe(2)
+    expect(b.duration).toBe(2)
+    expect(b.chroma.levelDb).toEqual(a.chroma.levelDb)
   })
 })

@@ -229,6 +229,12 @@ export async function decodeAudioFile(
     const dec = await factory()
     let offset = 0
     let failure: unknown = null
+    // native FLAC: the last bytes and samples, to recover final frames the streaming decoder drops
+    const flacTail = sniff.format === 'flac' ? new FlacTail(head, sniff.start) : null
+    const emit = (r: { channelData: Float32Array[]; sampleRate: number }) => {
+      flacTail?.samples(r.channelData)
+      sinkFor(r.channelData, r.sampleRate)
+    }
     try {
       await feed()
     } finally {
@@ -237,12 +243,12 @@ export async function decodeAudioFile(
     async function feed(): Promise<void> {
       for await (const c of chunks()) {
         walker?.push(c, offset)
+        flacTail?.bytes(c)
         offset += c.length
         progress(c)
         if (failure) continue // keep walking the container to tell truncation from corruption
         try {
-          const r = await dec(c)
-          sinkFor(r.channelData, r.sampleRate)
+          emit(await dec(c))
         } catch (e) {
           if (e instanceof AudioDecodeError) throw e
           failure = e
@@ -250,12 +256,15 @@ export async function decodeAudioFile(
       }
       if (!failure) {
         try {
-          const r = await dec()
-          sinkFor(r.channelData, r.sampleRate)
+          emit(await dec())
         } catch (e) {
           if (e instanceof AudioDecodeError) throw e
           failure = e
         }
+      }
+      if (!failure && flacTail && expected !== null && info.samples < expected) {
+        const r = await flacTail.recover(factory!, expected - info.samples)
+        if (r) emit(r)
       }
     }
     const verdict: WalkVerdict = walker ? walker.finish(size) : { truncated: false }
@@ -274,6 +283,96 @@ export async function decodeAudioFile(
     return finishInfo(info, path)
   } finally {
     stream.destroy()
+  }
+}
+
+/**
+ * Recovery of the final frames of a native FLAC stream. The streaming FLAC decoder (audio-decode 3,
+ * @audio/decode-flac) can drop the last frame at the final flush, depending on where the chunks fall
+ * (two frames left pending are flushed as one; sox writes such files): the file then decodes short
+ * of its STREAMINFO total and would be called truncated. FLAC frames decode independently, so the
+ * kept tail of the file (from a frame sync code) is decoded again in one piece, behind the file's own
+ * STREAMINFO, and its last samples supply the missing ones — accepted only if the samples before
+ * them equal the ones already decoded.
+ */
+class FlacTail {
+  /** the last bytes of the file (≥ TAIL_BYTES once that much was read) */
+  private tail: Uint8Array[] = []
+  private tailLen = 0
+  /** the last OVERLAP decoded samples of each channel, as the decoder returned them */
+  private last: Float32Array[] = []
+  private static readonly TAIL_BYTES = 1 << 19
+  private static readonly OVERLAP = 64
+  private readonly streamInfo: Uint8Array | null
+
+  constructor(head: Uint8Array, start: number) {
+    // "fLaC" + the STREAMINFO block (4-byte header + 34 bytes)
+    this.streamInfo = head.length >= start + 42 ? head.slice(start, start + 42) : null
+  }
+
+  bytes(c: Uint8Array): void {
+    this.tail.push(c)
+    this.tailLen += c.length
+    while (this.tail.length > 1 && this.tailLen - this.tail[0]!.length >= FlacTail.TAIL_BYTES)
+      this.tailLen -= this.tail.shift()!.length
+  }
+
+  samples(channels: Float32Array[]): void {
+    const K = FlacTail.OVERLAP
+    channels.forEach((ch, i) => {
+      const prev = this.last[i] ?? new Float32Array(0)
+      const joined = new Float32Array(Math.min(K, prev.length + ch.length))
+      const fromCh = Math.min(ch.length, joined.length)
+      joined.set(prev.subarray(prev.length - (joined.length - fromCh)), 0)
+      joined.set(ch.subarray(ch.length - fromCh), joined.length - fromCh)
+      this.last[i] = joined
+    })
+  }
+
+  /** Decode the kept tail again; the `missing` final samples, or null if they cannot be trusted. */
+  async recover(
+    factory: DecoderFactory,
+    missing: number,
+  ): Promise<{ channelData: Float32Array[]; sampleRate: number } | null> {
+    if (!this.streamInfo || missing <= 0 || this.last.length === 0) return null
+    const tail = new Uint8Array(this.tailLen)
+    let o = 0
+    for (const c of this.tail) {
+      tail.set(c, o)
+      o += c.length
+    }
+    const si = this.streamInfo.slice()
+    si[4] = 0x80 // STREAMINFO is the last metadata block
+    si[21] = si[21]! & 0xf0 // total samples unknown (36 bits from the low nibble of byte 21)
+    si.fill(0, 22, 26)
+    si.fill(0, 26, 42) // no MD5 to check against
+    let tries = 0
+    for (let i = 0; i + 1 < tail.length && tries < 16; i++) {
+      if (tail[i] !== 0xff || (tail[i + 1]! & 0xfe) !== 0xf8) continue // frame sync 0xFFF8 / 0xFFF9
+      tries++
+      const mini = new Uint8Array(si.length + tail.length - i)
+      mini.set(si)
+      mini.set(tail.subarray(i), si.length)
+      const dec = await factory()
+      try {
+        const r = await dec(mini)
+        const n = r.channelData[0]?.length ?? 0
+        const K = this.last[0]!.length
+        if (r.channelData.length !== this.last.length || n < missing + K) continue
+        const same = r.channelData.every((ch, c) => {
+          const ref = this.last[c]!
+          for (let k = 0; k < K; k++) if (ch[n - missing - K + k] !== ref[k]) return false
+          return true
+        })
+        if (!same) continue
+        return { channelData: r.channelData.map((ch) => ch.slice(n - missing)), sampleRate: r.sampleRate }
+      } catch {
+        // a false sync code: try the next one
+      } finally {
+        dec.free()
+      }
+    }
+    return null
   }
 }
 

@@ -15,8 +15,9 @@ export interface FeatureCache {
   put(key: string, c: Chroma): void
 }
 
-/** Bump when an algorithm changes the numbers: old cache entries then miss. */
-export const FEATURES_VERSION = 1
+/** Bump when an algorithm changes the numbers or `Chroma` gains a field: old cache entries then miss.
+ *  2: `levelDb`, `samples`, `duration`; 3: `onset`. */
+export const FEATURES_VERSION = 3
 
 /** SHA-256 of a file's bytes (hex), streamed. */
 export async function hashFile(path: string): Promise<string> {
@@ -50,7 +51,7 @@ export function featureCacheKey(
 }
 
 const MAGIC = 0x48435743 // 'CWCH' little-endian
-const FORMAT = 1
+const FORMAT = 2
 
 interface Header {
   frames: number
@@ -62,9 +63,19 @@ interface Header {
   tuning?: TuningEstimate
   pipeline: Chroma['pipeline']
   bass: boolean
+  /** a T-float block `levelDb` follows the chroma (and bass) */
+  level: boolean
+  /** a T-float block `onset` follows */
+  onset?: boolean
+  samples?: number
+  duration?: number
 }
 
-/** Chroma → bytes: 'CWCH', format, JSON header length, JSON, padding to 4, data (T×12 f32 LE), bass. */
+/**
+ * Chroma → bytes: 'CWCH', format (2), JSON header length, JSON, padding to 4, data (T×12 f32 LE),
+ * bass (T×12, if any), levelDb (T, if any), onset (T, if any). Format 1 (no level) is no longer
+ * read: a miss.
+ */
 export function serializeChroma(c: Chroma): Uint8Array {
   const header: Header = {
     frames: c.frames,
@@ -75,13 +86,25 @@ export function serializeChroma(c: Chroma): Uint8Array {
     tuningCents: c.tuningCents,
     pipeline: c.pipeline,
     bass: c.bass !== undefined,
+    level: c.levelDb !== undefined,
+    onset: c.onset !== undefined,
   }
   if (c.tuning) header.tuning = c.tuning
+  if (c.samples !== undefined) header.samples = c.samples
+  if (c.duration !== undefined) header.duration = c.duration
+  for (const [name, a] of [
+    ['levelDb', c.levelDb],
+    ['onset', c.onset],
+  ] as const)
+    if (a && a.length !== c.frames)
+      throw new RangeError(`${name} has ${a.length} values, expected one per frame (${c.frames})`)
   const json = new TextEncoder().encode(JSON.stringify(header))
   const pad = (4 - ((12 + json.length) % 4)) % 4
   const start = 12 + json.length + pad
   const n = c.frames * 12
-  const out = new Uint8Array(start + 4 * n * (c.bass ? 2 : 1))
+  const T = c.frames
+  const perFrame = [c.levelDb, c.onset].filter((a): a is Float32Array => a !== undefined)
+  const out = new Uint8Array(start + 4 * (n * (c.bass ? 2 : 1) + T * perFrame.length))
   const dv = new DataView(out.buffer)
   dv.setUint32(0, MAGIC, true)
   dv.setUint32(4, FORMAT, true)
@@ -89,6 +112,10 @@ export function serializeChroma(c: Chroma): Uint8Array {
   out.set(json, 12)
   for (let i = 0; i < n; i++) dv.setFloat32(start + 4 * i, c.data[i]!, true)
   if (c.bass) for (let i = 0; i < n; i++) dv.setFloat32(start + 4 * (n + i), c.bass[i]!, true)
+  perFrame.forEach((a, j) => {
+    const o = start + 4 * (n * (c.bass ? 2 : 1) + j * T)
+    for (let i = 0; i < T; i++) dv.setFloat32(o + 4 * i, a[i]!, true)
+  })
   return out
 }
 
@@ -107,10 +134,12 @@ export function deserializeChroma(b: Uint8Array): Chroma | undefined {
   }
   const start = 12 + jl + ((4 - ((12 + jl) % 4)) % 4)
   const n = h.frames * 12
-  if (!Number.isInteger(n) || b.length !== start + 4 * n * (h.bass ? 2 : 1)) return undefined
-  const read = (o: number) => {
-    const a = new Float32Array(n)
-    for (let i = 0; i < n; i++) a[i] = dv.getFloat32(o + 4 * i, true)
+  const T = h.frames
+  const blocks = (h.level ? 1 : 0) + (h.onset ? 1 : 0)
+  if (!Number.isInteger(n) || b.length !== start + 4 * (n * (h.bass ? 2 : 1) + T * blocks)) return undefined
+  const read = (o: number, len = n) => {
+    const a = new Float32Array(len)
+    for (let i = 0; i < len; i++) a[i] = dv.getFloat32(o + 4 * i, true)
     return a
   }
   const c: Chroma = {
@@ -125,6 +154,11 @@ export function deserializeChroma(b: Uint8Array): Chroma | undefined {
   }
   if (h.bass) c.bass = read(start + 4 * n)
   if (h.tuning) c.tuning = h.tuning
+  const after = start + 4 * n * (h.bass ? 2 : 1)
+  if (h.level) c.levelDb = read(after, T)
+  if (h.onset) c.onset = read(after + (h.level ? 4 * T : 0), T)
+  if (typeof h.samples === 'number') c.samples = h.samples
+  if (typeof h.duration === 'number') c.duration = h.duration
   return c
 }
 

@@ -164,6 +164,7 @@ export async function analyzeFile(
     }
   }
   const chroma = extractor!.finish()
+  chroma.duration = info.duration // the decoded length at the file's own rate (resampling rounds up)
   f.onProgress?.(1)
   if (f.cache && key) f.cache.put(key, chroma)
   const result: ChromaFileResult = { chroma, decode: info, cached: false, passes }

@@ -8,6 +8,7 @@ export type {
   StoredRevision,
   TaskAvailability,
 } from './ports'
+export { type ByteRange, byteRange, contentRange } from './range'
 export type { AudioSource, ServiceOptions } from './service'
 export { AUDIO_EXTENSIONS, ChordWarpService, safeFileName, VERSION } from './service'
 export { StoreLibrary } from './store-library'

@@ -80,6 +80,8 @@ export interface LibraryPort {
 /** Worker-side capabilities: each is a task name of tasks.worker.ts, or null when not built. */
 export interface TaskAvailability {
   chroma: boolean
+  /** Waveform peaks of audio files (Default value = false). */
+  peaks?: boolean
   align: boolean
   recognize: boolean
   /** Training, model inference and the insight tasks (Default value = false). */

@@ -21,6 +21,7 @@ import {
   type MethodName,
   type MethodOutput,
   type ParsedInput,
+  type PeaksDto,
   parseInput,
   type RecordingDetail,
   type RecordingSummary,
@@ -42,6 +43,7 @@ import type { ModelFile } from '../../core/model'
 import { modelChromaOptions } from '../inference/model-chroma'
 import { DraftStore } from './drafts'
 import { type JobContext, JobRunner, type JobRunnerOptions } from './jobs'
+import { PeaksCache, peakBucketRate } from './peaks'
 import type {
   AlignTaskInput,
   AlignTaskOutput,
@@ -129,11 +131,14 @@ export class ChordWarpService extends Emitter<ApiEvents> {
   readonly dataDir: string
   readonly mediaDir: string
   readonly drafts: DraftStore
+  /** Waveform peaks, one file per recording content (`<dataDir>/peaks/`). */
+  readonly peaks: PeaksCache
   readonly jobs: JobRunner
   readonly #library: LibraryPort | null
   readonly #opts: ServiceOptions
   readonly #dialogPaths = new Set<string>()
   readonly #chromaInFlight = new Map<string, Promise<Chroma>>()
+  readonly #peaksInFlight = new Map<string, Promise<PeaksDto>>()
   readonly #training: TrainingPort | null
   readonly handlers: Handlers
 
@@ -144,6 +149,7 @@ export class ChordWarpService extends Emitter<ApiEvents> {
     this.dataDir = opts.dataDir ?? `${opts.dbPath}.files`
     this.mediaDir = join(this.dataDir, 'media')
     this.drafts = new DraftStore(join(this.dataDir, 'drafts'))
+    this.peaks = new PeaksCache(join(this.dataDir, 'peaks'))
     this.#library = opts.library
     this.#training = opts.training ?? null
     this.jobs = new JobRunner(opts.jobs)
@@ -343,6 +349,43 @@ export class ChordWarpService extends Emitter<ApiEvents> {
     }
   }
 
+  /**
+   * Waveform peaks of a recording from the peaks cache, else decoded in a worker and cached. A second
+   * request while one computes waits for it; if that one is cancelled, this one computes them itself.
+   */
+  async #peaks(rec: StoredRecording, ctx: JobContext): Promise<PeaksDto> {
+    const rate = peakBucketRate(rec.duration)
+    const cached = this.peaks.get(rec.contentHash, rate)
+    if (cached) return cached
+    this.#need('peaks')
+    const key = `${rec.contentHash}:${rate}`
+    const pending = this.#peaksInFlight.get(key)
+    if (pending) {
+      ctx.progress('waiting for the waveform', null)
+      try {
+        return await untilAborted(pending, ctx.signal)
+      } catch (e) {
+        ctx.throwIfCancelled()
+        if (!(e instanceof ApiError && e.code === 'cancelled')) throw e
+      }
+    }
+    ctx.progress('reading the waveform', null)
+    const p = ctx.inWorker<PeaksDto>('peaks', { path: rec.path, bucketRate: rate }).then((dto) => {
+      try {
+        this.peaks.put(rec.contentHash, dto)
+      } catch {
+        // a read-only or full disk: the peaks are still answered, only not kept
+      }
+      return dto
+    })
+    this.#peaksInFlight.set(key, p)
+    try {
+      return await p
+    } finally {
+      if (this.#peaksInFlight.get(key) === p) this.#peaksInFlight.delete(key)
+    }
+  }
+
   #trainingMissing(): string {
     return this.#opts.missing?.training ?? 'training and chord models are not available in this build'
   }
@@ -394,6 +437,7 @@ export class ChordWarpService extends Emitter<ApiEvents> {
         features: {
           store: this.#library !== null,
           chroma: this.#opts.tasks.chroma,
+          peaks: !!this.#opts.tasks.peaks,
           align: this.#opts.tasks.align && this.#opts.tasks.chroma,
           recognize: this.#opts.tasks.recognize && this.#opts.tasks.chroma,
           training: !!this.#opts.tasks.training && this.#training !== null && this.#opts.tasks.chroma,
@@ -446,6 +490,12 @@ export class ChordWarpService extends Emitter<ApiEvents> {
         const rec = this.#recording(recordingId)
         if (!this.#lib().cachedChroma(rec.id)) this.#need('chroma')
         return this.#start('chroma', async (ctx) => chromaDto(await this.#chroma(rec, ctx)))
+      },
+
+      getPeaks: async ({ recordingId }) => {
+        const rec = this.#recording(recordingId)
+        if (!this.peaks.get(rec.contentHash, peakBucketRate(rec.duration))) this.#need('peaks')
+        return this.#start('peaks', async (ctx) => this.#peaks(rec, ctx))
       },
 
       parseSequence: async ({ text }) => {

@@ -29,6 +29,20 @@ function num(id: string): number | null {
   return /^\d{1,15}$/.test(id) ? Number(id) : null
 }
 
+/** A store recording as the service's port describes it. */
+export function storedRecording(r: Recording): StoredRecording {
+  return {
+    id: String(r.id),
+    title: r.name,
+    path: r.path,
+    duration: r.durationS,
+    sampleRate: r.sampleRate,
+    importedAt: r.addedAt,
+    contentHash: r.hash,
+    currentRevisionId: r.currentRevisionId === null ? null : String(r.currentRevisionId),
+  }
+}
+
 export class StoreLibrary implements LibraryPort {
   readonly store: Store
   /** Parameters the chroma cache key is made of (pipeline + options + feature code version). */
@@ -38,19 +52,6 @@ export class StoreLibrary implements LibraryPort {
   constructor(store: Store, chromaParams: Record<string, unknown>) {
     this.store = store
     this.chromaParams = chromaParams
-  }
-
-  #rec(r: Recording): StoredRecording {
-    return {
-      id: String(r.id),
-      title: r.name,
-      path: r.path,
-      duration: r.durationS,
-      sampleRate: r.sampleRate,
-      importedAt: r.addedAt,
-      contentHash: r.hash,
-      currentRevisionId: r.currentRevisionId === null ? null : String(r.currentRevisionId),
-    }
   }
 
   #rev(r: Revision): StoredRevision {
@@ -67,14 +68,14 @@ export class StoreLibrary implements LibraryPort {
 
   list(query?: string): StoredRecording[] {
     const rows = query?.trim() ? this.store.recordings.search(query) : this.store.recordings.list()
-    return rows.map((r) => this.#rec(r))
+    return rows.map((r) => storedRecording(r))
   }
 
   get(recordingId: string): StoredRecording | null {
     const id = num(recordingId)
     if (id === null) return null
     try {
-      return this.#rec(this.store.recordings.get(id))
+      return storedRecording(this.store.recordings.get(id))
     } catch (e) {
       if (e instanceof StoreError && e.code === 'not-found') return null
       throw e
@@ -133,8 +134,7 @@ export class StoreLibrary implements LibraryPort {
       confidence: s.confidence ?? null,
     }))
     const sequence = rev.sequenceId === null ? null : this.store.sequences.get(rev.sequenceId).text
-    // the store has no field for locked boundaries yet: they live in drafts only
-    return { revision: this.#rev(rev), segments, sequence, locks: [] }
+    return { revision: this.#rev(rev), segments, sequence, locks: rev.locks }
   }
 
   saveRevision(rev: NewRevision): StoredRevision {
@@ -160,6 +160,7 @@ export class StoreLibrary implements LibraryPort {
         parentId: rev.parentId === null ? null : num(rev.parentId),
         status: rev.reviewed ? 'reviewed' : 'draft',
         sequenceId,
+        locks: rev.locks,
       })
       return this.#rev(saved)
     })

@@ -8,6 +8,7 @@ import type { Chroma } from '../../core/features'
 import type { ModelFile } from '../../core/model'
 import { featureKey, type Model, type ModelInfo, type Store, StoreError } from '../store'
 import type { StoredModel, StoredRun, TrainingCandidate, TrainingPort } from './ports'
+import { storedRecording } from './store-library'
 
 /** Numeric store id of an API id; null when it cannot be one. */
 function num(id: string): number | null {
@@ -133,16 +134,7 @@ export class StoreTraining implements TrainingPort {
   candidates(tag: string | null): TrainingCandidate[] {
     const rows = this.store.recordings.list(tag ? { tag } : {})
     return rows.map((r) => {
-      const rec = {
-        id: String(r.id),
-        title: r.name,
-        path: r.path,
-        duration: r.durationS,
-        sampleRate: r.sampleRate,
-        importedAt: r.addedAt,
-        contentHash: r.hash,
-        currentRevisionId: r.currentRevisionId === null ? null : String(r.currentRevisionId),
-      }
+      const rec = storedRecording(r)
       let annotation: TrainingCandidate['annotation'] = null
       let sequence: string | null = this.store.sequences.latest(r.id)?.text ?? null
       if (r.currentRevisionId !== null) {

@@ -16,6 +16,7 @@ import type { ModelFile } from '../../core/model'
 import { chromaOfFile } from '../features'
 import { loadModel, modelProbabilitiesOn, type RawChroma } from '../inference'
 import { MODEL_TASKS } from './model-tasks'
+import { peaksDto, peaksOfFile } from './peaks'
 import type { AlignTaskInput, AlignTaskOutput } from './ports'
 
 export type Progress = (stage: string, fraction: number | null) => void
@@ -63,6 +64,15 @@ export const TASKS: Record<string, Task> = {
     })
     progress('analysed', 1)
     return chroma
+  },
+
+  /** Decode an audio file (streamed) into waveform peaks, quantised for the wire. */
+  peaks: async (input, progress) => {
+    const { path, bucketRate } = input as { path: string; bucketRate: number }
+    progress('reading the waveform', 0)
+    const p = await peaksOfFile(path, bucketRate, (f) => progress('reading the waveform', f))
+    progress('read', 1)
+    return peaksDto(p)
   },
 
   /** Forced alignment of the typed sequence (template emissions, anchors kept). */

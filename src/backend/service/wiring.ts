@@ -33,6 +33,7 @@ export interface AppServiceOptions {
 /** Which worker tasks this build has (they must exist in tasks.ts). */
 export const TASKS_AVAILABLE: TaskAvailability = {
   chroma: true,
+  peaks: true,
   align: true,
   recognize: true,
   training: true,
@@ -40,6 +41,7 @@ export const TASKS_AVAILABLE: TaskAvailability = {
 
 const MISSING: Record<string, string> = {
   chroma: 'chroma of audio files (src/backend/features) is not in this build yet',
+  peaks: 'waveform peaks (src/backend/service/peaks.ts) are not in this build yet',
   align: 'alignment (src/core/align) is not in this build yet',
   recognize: 'recognition (src/core/align) is not in this build yet',
   training: 'training and chord models (src/backend/training) are not in this build yet',
@@ -113,7 +115,7 @@ export async function createAppService(opts: AppServiceOptions): Promise<ChordWa
   if (!store.readonly)
     seedDefaultModel(training, opts.resourcesDir === undefined ? findResourcesDir() : opts.resourcesDir)
   const missing: Record<string, string> = {}
-  for (const k of ['chroma', 'align', 'recognize', 'training'] as const)
+  for (const k of ['chroma', 'peaks', 'align', 'recognize', 'training'] as const)
     if (!TASKS_AVAILABLE[k]) missing[k] = MISSING[k]!
   const trainWorker = opts.workerUrl ? fileURLToPath(new URL(TRAIN_WORKER_FILE, opts.workerUrl)) : null
   return new ChordWarpService({

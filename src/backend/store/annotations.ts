@@ -28,6 +28,7 @@ interface RevisionRow {
   model_id: number | null
   note: string | null
   segment_count: number
+  locks: string
 }
 
 interface SegmentRow {
@@ -50,7 +51,35 @@ function toRevision(r: RevisionRow): Revision {
     modelId: r.model_id,
     note: r.note,
     segmentCount: r.segment_count,
+    locks: parseLocks(r.locks),
   }
+}
+
+function parseLocks(text: string): number[] {
+  try {
+    const v: unknown = JSON.parse(text)
+    return Array.isArray(v) ? v.filter((t): t is number => typeof t === 'number' && Number.isFinite(t)) : []
+  } catch {
+    return []
+  }
+}
+
+/** Most locks a revision keeps (a lock per boundary of a very long annotation). */
+const MAX_LOCKS = 100_000
+
+/**
+ * Check locked boundary times before a save: an array of at most 100 000 finite times ≥ 0. Returns
+ * them ascending without duplicates. Throws `invalid` naming the first bad one.
+ */
+export function normaliseLocks(locks: readonly number[] | undefined): number[] {
+  if (locks === undefined) return []
+  if (!Array.isArray(locks)) throw invalid('locks must be an array of boundary times in seconds')
+  if (locks.length > MAX_LOCKS) throw invalid(`at most ${MAX_LOCKS} locked boundaries, got ${locks.length}`)
+  locks.forEach((t, i) => {
+    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0)
+      throw invalid(`lock ${i + 1}: ${t} is not a time ≥ 0 in seconds`)
+  })
+  return [...new Set(locks)].sort((a, b) => a - b)
 }
 
 /** Labels already known to be Harte (a corpus uses a few hundred distinct labels). */
@@ -107,8 +136,8 @@ export class Annotations {
     this.#st = {
       recording: db.prepare('SELECT id, current_revision_id FROM recordings WHERE id = ?'),
       insert: db.prepare(`INSERT INTO revisions
-        (recording_id, parent_id, author, created_at, source, status, sequence_id, model_id, note, segment_count)
-        VALUES (@recording_id, @parent_id, @author, @created_at, @source, @status, @sequence_id, @model_id, @note, @segment_count)`),
+        (recording_id, parent_id, author, created_at, source, status, sequence_id, model_id, note, segment_count, locks)
+        VALUES (@recording_id, @parent_id, @author, @created_at, @source, @status, @sequence_id, @model_id, @note, @segment_count, @locks)`),
       segment: db.prepare(`INSERT INTO segments (revision_id, idx, start_s, end_s, label, confidence)
         VALUES (@revision_id, @idx, @start_s, @end_s, @label, @confidence)`),
       setCurrent: db.prepare('UPDATE recordings SET current_revision_id = @revision WHERE id = @id'),
@@ -143,6 +172,7 @@ export class Annotations {
           model_id: input.modelId ?? null,
           note: input.note ?? null,
           segment_count: input.segments.length,
+          locks: JSON.stringify(normaliseLocks(input.locks)),
         }).lastInsertRowid,
       )
       input.segments.forEach((s, idx) => {
@@ -172,6 +202,7 @@ export class Annotations {
     if (input.status !== undefined && input.status !== 'draft' && input.status !== 'reviewed')
       throw invalid(`status must be draft or reviewed, got "${input.status}"`)
     validateSegments(input.segments)
+    normaliseLocks(input.locks)
     const parent = input.parentId === undefined ? undefined : input.parentId
     const id = this.#c.guard('saving the revision', () => this.#save.immediate(input, parent))
     return this.getHeader(id)

@@ -1,7 +1,9 @@
 /**
  * Store-backed feature cache: chroma matrices (`Chroma` of src/core/features) keyed by content hash +
  * feature parameters. `data`/`bass` are little-endian float32 BLOBs, the rates are columns, every other
- * field (`windowSize`, the `tuning` estimate, fields added later) is kept as JSON in `meta`.
+ * field (`windowSize`, the `tuning` estimate, `samples`, `duration`, fields added later) is kept as JSON
+ * in `meta`; the per-frame `levelDb` and `onset` go into `meta` as base64 of their little-endian
+ * float32 bytes (`levelDbF32`, `onsetF32`), so they round-trip bit-exactly without a schema change.
  * `FeatureCache` is the interface the features room asked for (declared here until it lands there).
  */
 import { createHash } from 'node:crypto'
@@ -98,8 +100,17 @@ export class StoreFeatureCache implements FeatureCache {
       }
       // entries written before `windowSize` was kept are incomplete: a miss
       if (typeof meta.windowSize !== 'number') return undefined
+      const { levelDbF32, onsetF32, levelDb: _l, onset: _o, ...fields } = meta
+      const perFrame = (b64: unknown): Float32Array | null | undefined => {
+        if (typeof b64 !== 'string') return undefined
+        const bytes = Buffer.from(b64, 'base64')
+        return bytes.byteLength === 4 * r.frames ? fromBlob(bytes) : null // null: damaged
+      }
+      const levelDb = perFrame(levelDbF32)
+      const onset = perFrame(onsetF32)
+      if (levelDb === null || onset === null) return undefined // a miss, recomputed
       const c = {
-        ...meta,
+        ...fields,
         data: fromBlob(r.data),
         frames: r.frames,
         sampleRate: r.sample_rate,
@@ -109,6 +120,8 @@ export class StoreFeatureCache implements FeatureCache {
         pipeline: r.pipeline,
       } as Chroma
       if (r.bass) c.bass = fromBlob(r.bass)
+      if (levelDb) c.levelDb = levelDb
+      if (onset) c.onset = onset
       return c
     })
   }
@@ -118,8 +131,30 @@ export class StoreFeatureCache implements FeatureCache {
       throw new RangeError(`chroma data has ${c.data.length} values, expected frames×12 = ${c.frames * 12}`)
     if (c.bass && c.bass.length !== c.frames * 12)
       throw new RangeError(`bass chroma has ${c.bass.length} values, expected frames×12 = ${c.frames * 12}`)
-    const { data, bass, frames, sampleRate, hopSize, frameRate, tuningCents, pipeline, ...rest } = c
-    const meta = JSON.stringify(rest)
+    for (const [name, a] of [
+      ['levelDb', c.levelDb],
+      ['onset', c.onset],
+    ] as const)
+      if (a && a.length !== c.frames)
+        throw new RangeError(`${name} has ${a.length} values, expected one per frame (${c.frames})`)
+    const {
+      data,
+      bass,
+      frames,
+      sampleRate,
+      hopSize,
+      frameRate,
+      tuningCents,
+      pipeline,
+      levelDb,
+      onset,
+      ...rest
+    } = c
+    const meta = JSON.stringify({
+      ...rest,
+      ...(levelDb ? { levelDbF32: toBlob(levelDb).toString('base64') } : {}),
+      ...(onset ? { onsetF32: toBlob(onset).toString('base64') } : {}),
+    })
     this.#guard('writing the feature cache', () => {
       this.#put.run({
         key,
@@ -133,7 +168,8 @@ export class StoreFeatureCache implements FeatureCache {
         data: toBlob(data),
         bass: bass ? toBlob(bass) : null,
         meta,
-        bytes: data.byteLength + (bass?.byteLength ?? 0),
+        bytes:
+          data.byteLength + (bass?.byteLength ?? 0) + (levelDb?.byteLength ?? 0) + (onset?.byteLength ?? 0),
         created_at: this.#now().toISOString(),
       })
     })

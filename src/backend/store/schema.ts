@@ -157,6 +157,17 @@ ALTER TABLE feature_cache ADD COLUMN meta TEXT NOT NULL DEFAULT '{}';
     },
     after: 'ALTER TABLE recordings DROP COLUMN tags;',
   },
+  {
+    version: 3,
+    name: 'locked boundary times saved with each revision',
+    sql: `
+ALTER TABLE revisions ADD COLUMN locks TEXT NOT NULL DEFAULT '[]';
+DROP TRIGGER revisions_immutable;
+CREATE TRIGGER revisions_immutable
+BEFORE UPDATE OF recording_id, author, created_at, source, segment_count, note, locks ON revisions
+BEGIN SELECT RAISE(ABORT, 'annotation revisions are immutable: save a new revision'); END;
+`,
+  },
 ]
 
 /** The schema version this code writes and reads. */

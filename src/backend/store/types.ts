@@ -78,6 +78,8 @@ export interface Revision {
   modelId: number | null
   note: string | null
   segmentCount: number
+  /** Boundary times [seconds] the user locked, ascending; re-alignment keeps them. */
+  locks: number[]
 }
 
 /** A segment as saved: `label` exactly as the user wrote it (rich Harte, e.g. `A:min7/b3`). */
@@ -101,6 +103,8 @@ export interface NewRevision {
   sequenceId?: number | null
   modelId?: number | null
   note?: string | null
+  /** locked boundary times [seconds], finite and ≥ 0 (default none); stored ascending, deduplicated */
+  locks?: readonly number[]
   /** move the recording's current pointer to the new revision (default true) */
   makeCurrent?: boolean
 }

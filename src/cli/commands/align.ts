@@ -76,6 +76,7 @@ export function resultJson(r: AlignResult, ms: number) {
     emission: r.emission,
     duration: r.duration,
     score: r.score,
+    fit: r.fit,
     ms,
   }
 }

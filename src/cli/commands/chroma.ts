@@ -143,10 +143,14 @@ export function register(program: Command): void {
           sampleRate: c.sampleRate,
           tuningCents: c.tuningCents,
           ...(c.tuning ? { tuning: c.tuning } : {}),
-          ...(r.decode ? { duration: r.decode.duration, format: r.decode.format } : {}),
+          ...(c.duration !== undefined ? { duration: c.duration } : {}),
+          ...(c.samples !== undefined ? { samples: c.samples } : {}),
+          ...(r.decode ? { format: r.decode.format } : {}),
           cached: r.cached,
           chroma: rows(c.data, c.frames),
           ...(c.bass ? { bass: rows(c.bass, c.frames) } : {}),
+          ...(c.levelDb ? { levelDb: Array.from(c.levelDb, (x) => Number(x.toPrecision(6))) } : {}),
+          ...(c.onset ? { onset: Array.from(c.onset, (x) => Number(x.toPrecision(6))) } : {}),
         }
         if (f.output) emit(`${JSON.stringify(value)}\n`)
         else printJson(value)

@@ -30,7 +30,10 @@ function flatten(rows: unknown, name: string, path: string): Float32Array {
   return out
 }
 
-/** Chroma from `chordwarp chroma --json` output: {frameRate, chroma: T×12, bass?: T×12, duration?}. */
+/**
+ * Chroma from `chordwarp chroma --json` output: {frameRate, chroma: T×12, bass?: T×12, duration?,
+ * levelDb?: T numbers [dBFS], onset?: T numbers}.
+ */
 export function readChromaJson(path: string): Recording {
   let v: Record<string, unknown>
   try {
@@ -46,7 +49,23 @@ export function readChromaJson(path: string): Recording {
   if (bass && bass.length !== data.length)
     throw new UserError(`${path}: "bass" and "chroma" differ in length`)
   const duration = typeof v.duration === 'number' && v.duration > 0 ? v.duration : frames / frameRate
-  return { chroma: { data, bass, frames, frameRate }, duration }
+  const perFrame = (name: 'levelDb' | 'onset'): Float32Array | undefined => {
+    const l = v[name]
+    if (l === undefined) return undefined
+    if (
+      !Array.isArray(l) ||
+      l.length !== frames ||
+      !l.every((x) => typeof x === 'number' && Number.isFinite(x))
+    )
+      throw new UserError(`${path}: "${name}" must be one finite number per chroma row`)
+    return Float32Array.from(l as number[])
+  }
+  const levelDb = perFrame('levelDb')
+  const onset = perFrame('onset')
+  return {
+    chroma: { data, bass, frames, frameRate, ...(levelDb ? { levelDb } : {}), ...(onset ? { onset } : {}) },
+    duration,
+  }
 }
 
 /** Where features are cached: the same folder as `chordwarp chroma` uses. */
@@ -63,9 +82,8 @@ export interface LoadOptions {
 
 /**
  * Load a recording: an audio file (decoded, `align` chroma pipeline, feature cache) or the `.json`
- * chroma that `chordwarp chroma --json` prints. The duration is the decoded length; on a cache hit,
- * where nothing is decoded, it is taken from the frame count (frames = 1 + ⌊samples / hop⌋, so the
- * estimate (frames − ½)·hop / sampleRate is within half a hop, ≈ 23 ms).
+ * chroma that `chordwarp chroma --json` prints. The duration is the decoded length, which the
+ * chroma carries (also on a feature-cache hit).
  * @throws UserError / AudioDecodeError with one line for a missing or unreadable file
  */
 export async function loadRecording(path: string, options: LoadOptions = {}): Promise<Recording> {
@@ -74,7 +92,7 @@ export async function loadRecording(path: string, options: LoadOptions = {}): Pr
   const cache = options.cache === false ? null : new DirectoryFeatureCache(featureCacheDir(options.cacheDir))
   const r = await analyzeFile(path, { pipeline: 'align' }, { cache })
   const c = r.chroma
-  const duration = r.decode ? r.decode.duration : (c.frames - 0.5) / c.frameRate
+  const duration = c.duration ?? r.decode?.duration ?? (c.frames - 0.5) / c.frameRate
   return { chroma: c, duration, tuningCents: c.tuningCents }
 }
 

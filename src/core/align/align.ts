@@ -25,6 +25,7 @@ import {
   templateScores,
 } from './emissions'
 import { AlignError } from './errors'
+import { alignmentFit } from './fit'
 import { type HsmmProblem, hsmmPosterior, hsmmViterbi } from './hsmm'
 import { boundToTime, timeToBound } from './time'
 import type { AlignedBoundary, AlignedSegment, AlignResult, Anchor, ChromaInput } from './types'
@@ -104,6 +105,25 @@ export interface AlignOptions {
    * segment, exceeds this. Default 0.4 (0.1 % of correct chords on dev train/val).
    */
   changeMargin?: number
+  /**
+   * Poor fit: the sequence's evidence falls short of free recognition's (template + HMM) by more than
+   * this per sounding frame (similarity scale 0 … 1 + bassWeight): the wrong recording, or chords
+   * typed in another key. Default 0.1: the largest shortfall of a correct sequence on the train/val
+   * items of the dev corpus and its eight harder copies (0.062), rounded up to 0.05 (bench/poorfit.mjs;
+   * rates in docs/align.md).
+   */
+  poorFitMargin?: number
+  /**
+   * Move each chord-to-chord boundary by up to `onsetReach` onto the frame where the onset strength
+   * (`ChromaInput.onset`) peaks, when that peak is `onsetRatio` times the onset at the decoded
+   * boundary: chords change where notes start, and the chroma's long window blurs the change over
+   * several frames. Needs chroma with `onset`. Default true.
+   */
+  onsetSnap?: boolean
+  /** How far a boundary may move onto an onset [seconds]. Default 0.05 (one frame of `align`). */
+  onsetReach?: number
+  /** How much stronger the onset must be than at the decoded boundary [-]. Default 1.5. */
+  onsetRatio?: number
 }
 
 export const defaultAlignOptions = {
@@ -129,6 +149,10 @@ export const defaultAlignOptions = {
   shortSeconds: 0.1,
   weakMargin: 0.3,
   changeMargin: 0.4,
+  poorFitMargin: 0.1,
+  onsetSnap: true,
+  onsetReach: 0.05,
+  onsetRatio: 1.5,
 }
 
 export type ResolvedAlignOptions = typeof defaultAlignOptions
@@ -439,6 +463,8 @@ export function alignChords(
     recomputed++
     const sol = solveRegion(r, tokenIdx, best.cum, nIdx, o, fr, true)
     fineScore += sol.score
+    if (o.onsetSnap && chroma.onset && chroma.onset.length >= T)
+      snapToOnsets(sol.bounds, chroma.onset, Math.round(o.onsetReach * fr), o.onsetRatio)
     emitRegion(r, sol, tokens, o, fr, T, duration, segments, boundaries)
   }
   const merged = tidy(segments, boundaries, K)
@@ -454,9 +480,34 @@ export function alignChords(
     anchors,
     duration,
     recomputedRegions: recomputed,
+    fit: alignmentFit(chroma, merged.segments, feats, best.shift, templates, labelIdx),
   }
   result.warnings = alignmentWarnings(result, o, feats, best.shift, templates, labelIdx, fr, T, duration)
   return result
+}
+
+/**
+ * Move the interior boundaries b_1 … b_{K−1} of a solved region (chord-to-chord changes; the ends
+ * border N or a locked anchor) onto the strongest onset within ±reach frames, when it is `ratio` times
+ * the onset at the decoded boundary. Frame b starts the chord, so the onset of frame b (flux from
+ * frame b − 1 to b) is the evidence for a change at b. Boundaries stay strictly increasing.
+ * @param bounds global frames b_0 … b_K (modified)
+ */
+export function snapToOnsets(
+  bounds: Int32Array,
+  onset: ArrayLike<number>,
+  reach: number,
+  ratio: number,
+): void {
+  if (reach < 1) return
+  const K = bounds.length - 1
+  for (let j = 1; j < K; j++) {
+    const b = bounds[j]!
+    let best = b
+    for (let f = Math.max(bounds[j - 1]! + 1, b - reach); f <= Math.min(bounds[j + 1]! - 1, b + reach); f++)
+      if (onset[f]! > onset[best]!) best = f
+    if (best !== b && onset[best]! > ratio * onset[b]!) bounds[j] = best
+  }
 }
 
 /** Canonical Harte (`C` → `C:maj`); lead-sheet symbols should be parsed with `parseSequence` first. */

@@ -2,8 +2,10 @@
  * Frame-wise evidence for chords from chroma: binary templates of the full chord quality (every
  * pitch class the label spells, extensions folded into the octave) matched by cosine similarity,
  * plus a bass term (the bass chroma's share at the label's bass note), and a no-chord (N) score from
- * how silent the frame looks: quiet relative to the recording (when the chroma keeps its level) or
- * flat (ℓ2-normalised pipelines such as `align` turn a silent frame into the uniform vector).
+ * how silent the frame looks: quiet relative to the recording's own loud level (the per-frame
+ * `levelDb` the features carry, or the chroma's own level when it keeps one) or flat (ℓ2-normalised
+ * pipelines such as `align` turn a digitally silent frame into the uniform vector, and broadband
+ * noise folds to a nearly flat chroma).
  *
  * Scores are similarities in [0, 1 + bassWeight]; the aligner turns them into log-likelihoods by a
  * scale per second (see `AlignOptions.evidencePerSecond`).
@@ -54,6 +56,35 @@ export interface EmissionOptions {
   flatnessFloor?: number
   /** N's score in a frame that is not silent, as a fraction of the maximal score 1 + bassWeight. Default 0.5. */
   noChordLevel?: number
+  /**
+   * Read silence from the per-frame level (`ChromaInput.levelDb`) when the chroma carries one, relative
+   * to the recording's own level distribution (no absolute threshold: a recording's level and noise
+   * floor are unknown). A frame is silent by level when it lies near the recording's noise floor and
+   * far below its loud level. Default true; false reproduces the flatness-only detection.
+   */
+  useLevel?: boolean
+  /** Quantile of the frame levels taken as the recording's loud (music) level [0, 1]. Default 0.9. */
+  loudQuantile?: number
+  /**
+   * The noise floor is the level that all frames but this much of the recording exceed [s]: the
+   * level of its quietest second (lead-in, gaps, the tail), digital silence included, so a recording
+   * with a second of digital silence has its floor there and its decays and fades are not mistaken
+   * for room tone. Default 1.
+   */
+  floorSeconds?: number
+  /**
+   * A frame within this of the noise floor is silent by level, one twice as far above it is not
+   * (linear in between) [dB]. Default 3: 3 dB above the floor the music carries as much power as the
+   * noise (0 dB SNR); a decay or fade still 8 dB above the room tone is audible and keeps its chord.
+   */
+  floorMarginDb?: number
+  /**
+   * A frame within this of the loud level is never silent by level; from 10 dB further down it can be
+   * fully silent (linear in between) [dB]. Default 30: so the level speaks only where the noise floor
+   * lies 30–40 dB or more below the music (room tone, hiss, the end of a fade); in noisier recordings
+   * quiet passages reach the floor and only the chroma's flatness is trusted.
+   */
+  soundingWithinDb?: number
 }
 
 export const defaultEmissionOptions: Required<EmissionOptions> = {
@@ -61,6 +92,11 @@ export const defaultEmissionOptions: Required<EmissionOptions> = {
   silenceRatio: 0.02,
   flatnessFloor: 0.9,
   noChordLevel: 0.5,
+  useLevel: true,
+  loudQuantile: 0.9,
+  floorSeconds: 1,
+  floorMarginDb: 3,
+  soundingWithinDb: 30,
 }
 
 /** Normalised features of a recording, computed once and shared by every template and shift. */
@@ -70,8 +106,13 @@ export interface FrameFeatures {
   treble: Float64Array
   /** Bass chroma, unit ℓ2 per frame, frames×12; null without bass. */
   bass: Float64Array | null
-  /** Silence degree per frame [0, 1]: 1 = silent. */
+  /** Silence degree per frame [0, 1]: 1 = silent (the larger of the level and flatness degrees). */
   silence: Float64Array
+  /**
+   * Frame level relative to the recording's loud level [dB] (0 = loud, negative = quieter); null when
+   * the chroma carries no level.
+   */
+  relativeDb: Float64Array | null
   bassWeight: number
   noChordLevel: number
   /** Fine frames summed into each frame (block features of the transposition guard); null = 1 each. */
@@ -113,9 +154,28 @@ export function frameFeatures(chroma: ChromaInput, options: EmissionOptions = {}
   const silence = new Float64Array(T)
   const flatTop = 1 - (1 - o.flatnessFloor) / 5
   const invSqrt12 = 1 / Math.sqrt(12)
+  const lv = o.useLevel && chroma.levelDb && chroma.levelDb.length >= T && T > 0 ? chroma.levelDb : null
+  let relativeDb: Float64Array | null = null
+  let floorDb = 0
+  if (lv) {
+    if (!(o.floorMarginDb > 0 && o.soundingWithinDb >= 0))
+      throw new RangeError(`floorMarginDb must be > 0 and soundingWithinDb ≥ 0 [dB]`)
+    const levels = Float64Array.from(lv.subarray(0, T))
+    const loud = quantile(levels, o.loudQuantile)
+    floorDb = quantile(levels, Math.min(0.5, (o.floorSeconds * chroma.frameRate) / T)) - loud
+    relativeDb = levels.map((l) => l - loud)
+  }
   for (let t = 0; t < T; t++) {
-    const r = ref > 0 ? energy[t]! / ref : 0
-    const quiet = (3 * o.silenceRatio - r) / (2 * o.silenceRatio)
+    let quiet: number
+    if (relativeDb) {
+      const r = relativeDb[t]!
+      const nearFloor = (floorDb + 2 * o.floorMarginDb - r) / o.floorMarginDb
+      const farBelowLoud = (-r - o.soundingWithinDb) / 10
+      quiet = Math.min(nearFloor, farBelowLoud)
+    } else {
+      const r = ref > 0 ? energy[t]! / ref : 0
+      quiet = (3 * o.silenceRatio - r) / (2 * o.silenceRatio)
+    }
     let sum = 0
     for (let p = 0; p < 12; p++) sum += treble[t * 12 + p]!
     const flat = energy[t]! > 0 ? (sum * invSqrt12 - o.flatnessFloor) / (flatTop - o.flatnessFloor) : 1
@@ -126,6 +186,7 @@ export function frameFeatures(chroma: ChromaInput, options: EmissionOptions = {}
     treble,
     bass,
     silence,
+    relativeDb,
     bassWeight: bass ? o.bassWeight : 0,
     noChordLevel: o.noChordLevel,
     count: null,
@@ -151,7 +212,7 @@ export function blockFeatures(f: FrameFeatures, q: number): FrameFeatures {
     silence[b] += f.silence[t]!
     count[b]++
   }
-  return { ...f, frames: n, treble, bass, silence, count }
+  return { ...f, frames: n, treble, bass, silence, relativeDb: null, count }
 }
 
 /** The 24 maj/min triad templates (for `X` tokens and recognition). */

@@ -7,10 +7,24 @@
  * normalised per frame to sum 1 as libfmp's `chord_recognition_template(norm_sim='1')`, used as the
  * likelihood B. Uniform transitions make each Viterbi step O(S) instead of O(S²): the best
  * predecessor of state i is either i itself or the best other state.
+ *
+ * Confidence of a recognised segment: the probability of its label against the 24 others and N
+ * given the segment's boundaries, under the aligner's evidence model (softmax over the labels of
+ * the evidence summed over the segment, `evidencePerSecond` nats per second per unit of similarity,
+ * or `modelEvidencePerSecond` per nat of model log-probability). The HMM's own frame posteriors are
+ * not used for it: libfmp's normalised similarities are nearly flat over 25 states, so they sit
+ * near 0.1 on every frame, right or wrong, and say nothing a user can act on.
  */
 import { classLabel, N_CLASS } from '../chords'
 import type { ModelProbabilities } from './align'
-import { type EmissionOptions, frameFeatures, TRIADS, templateScores } from './emissions'
+import {
+  type ChordTemplate,
+  type EmissionOptions,
+  type FrameFeatures,
+  frameFeatures,
+  TRIADS,
+  templateScores,
+} from './emissions'
 import { AlignError } from './errors'
 import { boundToTime } from './time'
 import type { ChordSegment, ChromaInput } from './types'
@@ -29,6 +43,10 @@ export interface RecognizeOptions {
   model?: ModelProbabilities | null
   /** Recording length [seconds]. Default frames / frameRate. */
   duration?: number
+  /** Confidence: weight of template evidence [nats per second per unit of similarity]. Default 20 (as alignment). */
+  evidencePerSecond?: number
+  /** Confidence: weight of model evidence [nats per second per nat of log-probability]. Default 5 (as alignment). */
+  modelEvidencePerSecond?: number
 }
 
 export const defaultRecognizeOptions = {
@@ -37,6 +55,8 @@ export const defaultRecognizeOptions = {
   emission: {} as EmissionOptions,
   model: null as ModelProbabilities | null,
   duration: -1,
+  evidencePerSecond: 20,
+  modelEvidencePerSecond: 5,
 }
 
 export interface RecognizeResult {
@@ -49,15 +69,44 @@ export interface RecognizeResult {
 
 const TINY = 1e-300
 
-/** Likelihood B (frames × S, row-major): normalised evidence per frame. */
-function likelihoods(chroma: ChromaInput, o: typeof defaultRecognizeOptions): { B: Float64Array; S: number } {
+/** The N template (scores from the frame's silence degree). */
+export const N_TEMPLATE: ChordTemplate = { kind: 'N', pcs: [], bass: -1, cls: N_CLASS }
+
+/**
+ * Template scores of the 24 triads (+ N) per frame, frames × S row-major (S = 25 with N): the
+ * recogniser's raw evidence, before the per-frame normalisation.
+ */
+export function triadScores(feats: FrameFeatures, noChord = true): { scores: Float64Array; S: number } {
+  const T = feats.frames
+  const S = noChord ? 25 : 24
+  const scores = new Float64Array(T * S)
+  const col = new Float64Array(T)
+  const tpls = noChord ? [...TRIADS, N_TEMPLATE] : TRIADS
+  tpls.forEach((tpl, k) => {
+    templateScores(feats, tpl, 0, col)
+    for (let t = 0; t < T; t++) scores[t * S + k] = col[t]!
+  })
+  return { scores, S }
+}
+
+/**
+ * Likelihood B (frames × S, row-major): normalised evidence per frame; and E, the same evidence in
+ * nats (the aligner's scale) for the confidences.
+ */
+function likelihoods(
+  chroma: ChromaInput,
+  o: typeof defaultRecognizeOptions,
+  given?: FrameFeatures,
+): { B: Float64Array; E: Float64Array; S: number } {
   const T = chroma.frames
   const S = o.noChord ? 25 : 24
-  const B = new Float64Array(T * S)
+  let B: Float64Array
+  const E = new Float64Array(T * S)
   if (o.model) {
+    B = new Float64Array(T * S)
     const C = o.model.classes
     if (o.model.data.length < T * C) throw new AlignError(`model probabilities hold fewer than ${T} frames`)
-    const feats = o.noChord && C < 25 ? frameFeatures(chroma, o.emission) : null
+    const feats = o.noChord && C < 25 ? (given ?? frameFeatures(chroma, o.emission)) : null
     for (let t = 0; t < T; t++)
       for (let k = 0; k < S; k++) {
         if (k < 24) B[t * S + k] = o.model.data[t * C + k]!
@@ -65,14 +114,13 @@ function likelihoods(chroma: ChromaInput, o: typeof defaultRecognizeOptions): { 
           B[t * S + k] =
             C > 24 ? o.model.data[t * C + 24]! : (1 - feats!.silence[t]!) / 24 + feats!.silence[t]!
       }
+  } else B = triadScores(given ?? frameFeatures(chroma, o.emission), o.noChord).scores
+  if (o.model) {
+    const w = o.modelEvidencePerSecond / chroma.frameRate
+    for (let i = 0; i < T * S; i++) E[i] = w * Math.log(Math.max(B[i]!, 1e-12))
   } else {
-    const feats = frameFeatures(chroma, o.emission)
-    const cols = TRIADS.map((tpl) => templateScores(feats, tpl))
-    if (o.noChord) cols.push(templateScores(feats, { kind: 'N', pcs: [], bass: -1, cls: N_CLASS }))
-    for (let k = 0; k < S; k++) {
-      const c = cols[k]!
-      for (let t = 0; t < T; t++) B[t * S + k] = c[t]!
-    }
+    const w = o.evidencePerSecond / chroma.frameRate
+    for (let i = 0; i < T * S; i++) E[i] = w * B[i]!
   }
   for (let t = 0; t < T; t++) {
     let sum = 0
@@ -80,7 +128,18 @@ function likelihoods(chroma: ChromaInput, o: typeof defaultRecognizeOptions): { 
     if (sum > 0) for (let k = 0; k < S; k++) B[t * S + k]! /= sum
     else for (let k = 0; k < S; k++) B[t * S + k] = 1 / S
   }
-  return { B, S }
+  return { B, E, S }
+}
+
+/** Probability of label k over the frames [a, b) against every other label (softmax of summed evidence). */
+function segmentConfidence(E: Float64Array, S: number, a: number, b: number, k: number): number {
+  const sum = new Float64Array(S)
+  for (let f = a; f < b; f++) for (let j = 0; j < S; j++) sum[j]! += E[f * S + j]!
+  let max = -Infinity
+  for (let j = 0; j < S; j++) if (sum[j]! > max) max = sum[j]!
+  let z = 0
+  for (let j = 0; j < S; j++) z += Math.exp(sum[j]! - max)
+  return Math.exp(sum[k]! - max) / z
 }
 
 /**
@@ -179,7 +238,7 @@ export function posteriorUniform(B: Float64Array, T: number, S: number, p: numbe
  * Recognise chords (24 maj/min + N) without a sequence.
  * @param chroma the recording's chroma
  * @returns segments covering [0, duration] labelled `C:maj` … `B:min` (sharps, libfmp names) or `N`,
- *   each with the mean posterior probability of its label as confidence
+ *   each with the probability of its label given its boundaries as confidence (see the module note)
  * @example recognizeChords(chroma).segments
  */
 export function recognizeChords(chroma: ChromaInput, options: RecognizeOptions = {}): RecognizeResult {
@@ -190,23 +249,37 @@ export function recognizeChords(chroma: ChromaInput, options: RecognizeOptions =
   if (!(o.selfTransition >= 0 && o.selfTransition <= 1))
     throw new AlignError(`selfTransition must lie in [0, 1], got ${o.selfTransition}`)
   const duration = o.duration >= 0 ? o.duration : T / fr
-  const { B, S } = likelihoods(chroma, o)
+  if (!(o.evidencePerSecond > 0) || !(o.modelEvidencePerSecond > 0))
+    throw new AlignError('evidencePerSecond and modelEvidencePerSecond must be positive')
+  const { B, E, S } = likelihoods(chroma, o)
   const path = viterbiUniform(B, T, S, o.selfTransition)
-  const post = posteriorUniform(B, T, S, o.selfTransition)
   const segments: ChordSegment[] = []
   let a = 0
   for (let t = 1; t <= T; t++) {
     if (t < T && path[t] === path[a]) continue
     const k = path[a]!
-    let conf = 0
-    for (let f = a; f < t; f++) conf += post[f * S + k]!
     segments.push({
       start: boundToTime(a, fr, T, duration),
       end: boundToTime(t, fr, T, duration),
       label: k === 24 ? 'N' : classLabel(k),
-      confidence: conf / (t - a),
+      confidence: segmentConfidence(E, S, a, t, k),
     })
     a = t
   }
   return { segments: segments.filter((s) => s.end > s.start), path, duration }
+}
+
+/**
+ * The recogniser's Viterbi path (template + HMM, 24 triads + N) on features already computed: the
+ * unconstrained baseline the aligner compares its own evidence with.
+ * @returns state per frame (0..23 maj/min, 24 = N)
+ */
+export function recognitionPath(
+  chroma: ChromaInput,
+  feats: FrameFeatures,
+  selfTransition = defaultRecognizeOptions.selfTransition,
+): Int8Array {
+  const o = { ...defaultRecognizeOptions, selfTransition }
+  const { B, S } = likelihoods(chroma, o, feats)
+  return viterbiUniform(B, chroma.frames, S, o.selfTransition)
 }

@@ -2,13 +2,17 @@
  * Shapes shared by alignment and recognition.
  */
 import type { Chroma } from '../features'
+import type { AlignFit } from './fit'
 
 /**
  * Chroma features as the aligner reads them: the part of `features.Chroma` it uses, so a `Chroma`
  * can be passed as is. `data` (and `bass`, when present) are frames×12 row-major, bin 0 = C, any
- * non-negative scale (normalised here); frame t is centred at t / frameRate [seconds].
+ * non-negative scale (normalised here); frame t is centred at t / frameRate [seconds]. `levelDb`
+ * (per-frame level [dB], any offset: only differences within the recording are used) lets the
+ * aligner tell quiet lead-ins, tails and fades from music; `onset` (per-frame onset strength, any
+ * scale) lets it put chord changes where notes start.
  */
-export type ChromaInput = Pick<Chroma, 'data' | 'frames' | 'frameRate' | 'bass'>
+export type ChromaInput = Pick<Chroma, 'data' | 'frames' | 'frameRate' | 'bass' | 'levelDb' | 'onset'>
 
 /** A boundary the user locked: chord `token` (0-based, in the merged sequence) starts at `time`. */
 export interface Anchor {
@@ -57,6 +61,7 @@ export type AlignWarningKind =
   | 'music-before-first-chord'
   | 'music-after-last-chord'
   | 'transposed'
+  | 'poor-fit'
 
 /** Something the user should look at; the alignment is still returned. */
 export interface AlignWarning {
@@ -92,4 +97,9 @@ export interface AlignResult {
   duration: number
   /** Regions (between anchors) that were computed rather than reused from `previous`. */
   recomputedRegions: number
+  /**
+   * The alignment's template evidence against free recognition's on the sounding frames (whatever
+   * the emission): a large `shortfall` means the sequence does not fit the audio (`poor-fit`).
+   */
+  fit: AlignFit
 }

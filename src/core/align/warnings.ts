@@ -37,6 +37,11 @@ export function alignmentWarnings(
       kind: 'transposed',
       message: `the recording sounds ${shift > 0 ? 'a semitone higher' : 'a semitone lower'} than the typed chords (or is detuned by about half a semitone); aligned with that shift`,
     })
+  if (res.fit.shortfall > o.poorFitMargin)
+    out.push({
+      kind: 'poor-fit',
+      message: `the typed chords explain the audio much worse than free recognition does (${res.fit.aligned.toFixed(2)} against ${res.fit.recognized.toFixed(2)} per frame): check that this is the right recording and that the chords are in the key it sounds in`,
+    })
   const durs = chordSegs.map((s) => s.end - s.start)
   const sorted = [...durs].sort((a, b) => a - b)
   const mid = sorted.length >> 1

@@ -1,4 +1,7 @@
-/** Float32Array ⇄ base64 (little endian) for chroma on the wire; no Buffer/atob so it runs anywhere. */
+/**
+ * Float32Array / Int16Array ⇄ base64 (little endian) for chroma and waveform peaks on the wire; no
+ * Buffer/atob so it runs anywhere.
+ */
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 const LOOKUP = new Uint8Array(128)
@@ -59,5 +62,27 @@ export function decodeFloat32(text: string): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const out = new Float32Array(bytes.length / 4)
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true)
+  return out
+}
+
+/** Largest quantised waveform peak: a peak `v` travels as `round(v / scale · PEAK_LEVELS)` (PeaksDto). */
+export const PEAK_LEVELS = 32767
+
+/** Encode an Int16Array as base64 of its little-endian bytes (waveform peaks). */
+export function encodeInt16(values: Int16Array): string {
+  const bytes = new Uint8Array(values.length * 2)
+  const view = new DataView(bytes.buffer)
+  for (let i = 0; i < values.length; i++) view.setInt16(i * 2, values[i]!, true)
+  return bytesToBase64(bytes)
+}
+
+/** Decode what `encodeInt16` wrote. */
+export function decodeInt16(text: string): Int16Array {
+  const bytes = base64ToBytes(text)
+  if (bytes.length % 2 !== 0)
+    throw new RangeError(`base64 int16 data has ${bytes.length} bytes, not a multiple of 2`)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const out = new Int16Array(bytes.length / 2)
+  for (let i = 0; i < out.length; i++) out[i] = view.getInt16(i * 2, true)
   return out
 }

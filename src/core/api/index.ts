@@ -1,4 +1,4 @@
-export { decodeFloat32, encodeFloat32 } from './base64'
+export { decodeFloat32, decodeInt16, encodeFloat32, encodeInt16, PEAK_LEVELS } from './base64'
 export type { EventMap, Listener } from './emitter'
 export { Emitter } from './emitter'
 export type { ApiErrorCode } from './errors'

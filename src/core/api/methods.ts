@@ -19,6 +19,7 @@ import {
   type JobKind,
   JobRef,
   JobStatus,
+  PeaksDto,
   RecordingDetail,
   RecordingSummary,
   RevisionInfo,
@@ -106,6 +107,12 @@ export const apiMethods = {
   ),
   openRecording: call(RecordingRef, RecordingDetail, 'a recording with its current annotation and draft'),
   getChroma: job('chroma', RecordingRef, ChromaDto, 'chroma features of a recording (cached)'),
+  getPeaks: job(
+    'peaks',
+    RecordingRef,
+    PeaksDto,
+    'waveform peaks (max/min of the mono mix per bucket) and the exact duration of a recording (cached)',
+  ),
   parseSequence: call(
     z.strictObject({ text: z.string().max(MAX_SEQUENCE_CHARS) }),
     SequenceParseDto,

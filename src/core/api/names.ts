@@ -10,6 +10,7 @@ export const API_METHOD_NAMES = [
   'removeRecording',
   'openRecording',
   'getChroma',
+  'getPeaks',
   'parseSequence',
   'align',
   'recognize',

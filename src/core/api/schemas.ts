@@ -146,6 +146,29 @@ export const ChromaDto = z.strictObject({
 export type ChromaDto = z.infer<typeof ChromaDto>
 
 /**
+ * Waveform peaks of a recording, computed by the backend so the renderer never decodes the file. The
+ * mono mix (mean of the channels) is cut into buckets of `1 / bucketRate` seconds: bucket i holds
+ * samples [⌊i·sampleRate/bucketRate⌋, ⌊(i+1)·sampleRate/bucketRate⌋) (the last one may be shorter).
+ * `data` is a base64 Int16Array (little endian) of 2·buckets values, the bucket's maximum at 2i and
+ * its minimum at 2i+1, each `round(v / scale · PEAK_LEVELS)` (32767, base64.ts).
+ */
+export const PeaksDto = z.strictObject({
+  /** Exact length of the decoded audio, samples / sampleRate [seconds]. */
+  duration: z.number().positive(),
+  /** Of the decoded audio [Hz]. */
+  sampleRate: z.number().int().positive(),
+  /** Decoded length [samples per channel]. */
+  samples: z.number().int().positive(),
+  /** Buckets per second of audio [1/s]. */
+  bucketRate: z.number().int().positive(),
+  buckets: z.number().int().positive(),
+  /** Largest |sample| of the mono mix; the quantisation's full scale. 0 for silence. */
+  scale: z.number().nonnegative(),
+  data: z.string(),
+})
+export type PeaksDto = z.infer<typeof PeaksDto>
+
+/**
  * A boundary the user locked: chord `token` of the merged typed sequence (repeats expanded, adjacent
  * equal chords merged) starts at `time`; `token` = number of chords locks the end of the last one.
  */
@@ -210,7 +233,7 @@ export const ExportedFile = z.strictObject({
 })
 export type ExportedFile = z.infer<typeof ExportedFile>
 
-export const JobKind = z.enum(['import', 'chroma', 'align', 'recognize', 'train', 'insight'])
+export const JobKind = z.enum(['import', 'chroma', 'peaks', 'align', 'recognize', 'train', 'insight'])
 export type JobKind = z.infer<typeof JobKind>
 
 export const JobRef = z.strictObject({ jobId: Id, kind: JobKind })
@@ -260,6 +283,8 @@ export const ServerInfo = z.strictObject({
   features: z.strictObject({
     store: z.boolean(),
     chroma: z.boolean(),
+    /** Waveform peaks computed by the backend (else the renderer decodes the audio itself). */
+    peaks: z.boolean(),
     align: z.boolean(),
     recognize: z.boolean(),
     /** Training, models and the insight views. */

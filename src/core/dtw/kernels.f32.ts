@@ -15,6 +15,12 @@ const INF = Number.POSITIVE_INFINITY
  * κ_i = min_j C(i, j): the soft-min runs on (C − κ_i) + softmin(T(i−1, ·) − μ, T(i, j−1) + κ_i), so
  * the differences the weights depend on lose eps·(spread within a row), not eps·|R| (which grows
  * along the path: with costs 1e6 and γ = 1e-4 that would be relative errors of 1e-5 in E).
+ * That keeps the competing values small only when every path crosses every row once (closed ends,
+ * N ≥ M). Otherwise (N < M, open begin/end) pass column costs g: then T(i, j) = R(i, j) − b_i − G_j
+ * with G_j = g_0 + … + g_j, b_i = b_{i−1} + min_j T(i−1, j) (no κ_i), and the soft-min runs on
+ * (C − g_j) + softmin(T(i−1, j−1) − μ, T(i−1, j) − μ + g_j, T(i, j−1)): every path covers every
+ * column, so near-optimal cells keep T of the size of their excess over the column costs.
+ * @param g column costs g_j [M] (column frames), or null (row frames)
  * @param W per-cell weights (diag, up, left) of length ≥ 3·((N+1)·M + 1), or null for value only
  * @param endR receives T(i, M−1) for every row i (+∞ outside the band) [N], or null (value only)
  * @param endB receives the row offsets b_i [N]; R(i, M−1) = endB[i] + endR[i]; or null
@@ -37,6 +43,7 @@ export function seedSoftForward(
   leftStep: boolean,
   priorW: number,
   priorK: number,
+  g: Float64Array | null,
   W: Real | null,
   rA: Float64Array,
   rB: Float64Array,
@@ -65,11 +72,12 @@ export function seedSoftForward(
     if (lo !== null && i >= 2) for (let j = lo[i - 2]!; j < jlo; j++) cur[j + 1] = INF
     const crow = cOff + i * cStride
     // re-centre (see above): candidates are R − b_i + κ, with b_i = b_{i−1} + prevMin + κ
-    let kappa = INF
-    for (let j = jlo; j <= jhi; j++) {
-      const c = C[crow + j]!
-      if (c < kappa) kappa = c
-    }
+    let kappa = g === null ? INF : 0
+    if (g === null)
+      for (let j = jlo; j <= jhi; j++) {
+        const c = C[crow + j]!
+        if (c < kappa) kappa = c
+      }
     if (kappa === INF) kappa = 0
     const sh = prevMin === INF ? 0 : -prevMin
     prev[0] = i === 0 || openBegin ? -b : INF
@@ -81,8 +89,10 @@ export function seedSoftForward(
     let left = cur[jlo]!
     let rowMin = INF
     for (let j = jlo; j <= jhi; j++) {
-      const up = prev[j + 1]! + sh
-      let c = C[crow + j]! - kappa
+      const gj = g === null ? 0 : g[j]!
+      const upT = prev[j + 1]! + sh
+      const up = upT + gj
+      let c = C[crow + j]! - kappa - gj
       if (priorW !== 0) {
         const d = pri - j * invM1
         c += priorW * (1 - expNeg(-d * d * priorK))
@@ -117,7 +127,7 @@ export function seedSoftForward(
         w += 3
       }
       if (r < rowMin) rowMin = r
-      diag = up
+      diag = upT
       left = leftStep ? r + kappa : INF
     }
     prevMin = rowMin

@@ -95,6 +95,8 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
       const rB = new Float64Array(M + 1)
       const endR = wantGrad ? new Float64Array(N) : null
       const endB = wantGrad ? new Float64Array(N) : null
+      // the log domain's offset of the end column (column frames only)
+      let Gend = 0
       // rows in the exponential domain while its range allows, the rest in the log domain
       const st = seedState.fill(0)
       st[2] = INF
@@ -124,10 +126,16 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
       tsKernelStats.expRows += i0
       tsKernelStats.logRows += N - i0
       if (i0 < N) {
+        // column frames where paths need not cross every row once (see seedSoftForward); the exp
+        // domain needs none (it keeps relative precision)
+        const colMode = N < M || opts.openBegin || opts.openEnd
+        const g = colMode ? columnCosts(C, off, stride, N, M, band) : null
+        const colG = g === null ? null : prefixSums(g)
+        if (colG !== null) Gend = colG[M - 1]!
         // the row i0 − 1 lies in rA when i0 is even, in rB when odd
         const last = i0 % 2 === 0 ? rA : rB
         const other = last === rA ? rB : rA
-        if (i0 > 0)
+        if (i0 > 0) {
           st[1] = K.expRowToLog(
             last,
             M,
@@ -135,6 +143,9 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
             band ? band.hi[i0 - 1]! : M - 1,
             opts.gamma,
           )
+          // the exp domain ran in row frames: move its last row and the end cells to column frames
+          if (colG !== null) st[1] = toColumnFrames(last, colG, M, endR, i0, st)
+        }
         K.seedSoftForward(
           C,
           off,
@@ -149,6 +160,7 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
           opts.seedSteps,
           priorW,
           priorK,
+          g,
           W,
           last,
           other,
@@ -159,7 +171,8 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
         )
       }
       const online = st[2] === INF ? INF : st[2]! - opts.gamma * Math.log(st[3]!)
-      raw = endR !== null && endB !== null ? endValue(endR, endB, N, opts.gamma, opts.openEnd) : online
+      raw =
+        (endR !== null && endB !== null ? endValue(endR, endB, N, opts.gamma, opts.openEnd) : online) + Gend
       if (W !== null && G !== null && endR !== null && endB !== null && raw < INF) {
         K.seedSoftBackward(
           N,
@@ -348,6 +361,76 @@ function runTs<T extends FloatArray>(batch: DtwBatch<T>, opts: ResolvedDtwOption
     values[b] = raw * scale
   }
   return { values, grad, paths }
+}
+
+/**
+ * Column costs g_j for column frames: the smallest finite cost of column j within the band (0 if
+ * none). Any finite g gives the same result in exact arithmetic; the smallest keeps T(i, j) of the
+ * size of a near-optimal path's excess over the columns it crosses.
+ */
+function columnCosts(
+  C: Float64Array,
+  off: number,
+  stride: number,
+  N: number,
+  M: number,
+  band: { lo: Int32Array; hi: Int32Array } | null,
+): Float64Array {
+  const g = new Float64Array(M).fill(INF)
+  for (let i = 0; i < N; i++) {
+    const row = off + i * stride
+    for (let j = band ? band.lo[i]! : 0, e = band ? band.hi[i]! : M - 1; j <= e; j++) {
+      const c = C[row + j]!
+      if (c < g[j]!) g[j] = c
+    }
+  }
+  for (let j = 0; j < M; j++) if (g[j] === INF) g[j] = 0
+  return g
+}
+
+/** G_j = g_0 + … + g_j, summed with compensation (two-sum) so that G_j is within eps·|G_j|. */
+function prefixSums(g: Float64Array): Float64Array {
+  const G = new Float64Array(g.length)
+  let hi = 0
+  let lo = 0
+  for (let j = 0; j < g.length; j++) {
+    const x = g[j]!
+    const s = hi + x
+    const bb = s - hi
+    lo += hi - (s - bb) + (x - bb)
+    hi = s
+    G[j] = hi + lo
+  }
+  return G
+}
+
+/**
+ * Converts the hand-over row T(i0−1, ·) (row frames, column j at j + 1) and the end cells of rows
+ * < i0 to column frames, T − G_j, and the running end soft-min em to R − G_{M−1}. The exp domain only
+ * ran where a row's spread is < ~1300γ, so for the cells that matter (small T in column frames) G_j is
+ * itself O(γ) and the subtraction loses ~eps·γ.
+ * @returns the row's new minimum (seedSoftForward's μ)
+ */
+function toColumnFrames(
+  row: Float64Array,
+  G: Float64Array,
+  M: number,
+  endR: Float64Array | null,
+  i0: number,
+  st: Float64Array,
+): number {
+  let m = INF
+  for (let j = 0; j < M; j++) {
+    const t = row[j + 1]!
+    if (t === INF) continue
+    const u = t - G[j]!
+    row[j + 1] = u
+    if (u < m) m = u
+  }
+  const Gend = G[M - 1]!
+  if (endR !== null) for (let i = 0; i < i0; i++) if (endR[i]! < INF) endR[i] = endR[i]! - Gend
+  if (st[2]! < INF) st[2] = st[2]! - Gend
+  return m
 }
 
 /**

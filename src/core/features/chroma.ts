@@ -29,6 +29,20 @@ export const BASS_RANGE: readonly [number, number] = [24, 60]
 export const TREBLE_RANGE: readonly [number, number] = [36, 96]
 /** A frame counts as silent for the `align` level reference below this fraction of the loudest. */
 const SILENT_FRACTION = 1e-6
+/** `Chroma.levelDb` of digital silence: frame levels are floored here [dBFS]. */
+export const LEVEL_FLOOR_DB = -120
+const LEVEL_FLOOR_MS = 10 ** (LEVEL_FLOOR_DB / 10)
+/** Onset strength: γ of log(1 + γ·|X|), |X| scaled so a sinusoid of amplitude a peaks at a (≈ −100 dBFS knee). */
+export const ONSET_GAMMA = 1e5
+/** Onset strength: highest frequency of the spectral flux [Hz]. */
+export const ONSET_MAX_HZ = 5000
+
+/** The onset window: the largest power of two ≤ the hop (at least 64) [samples]. */
+export function onsetWindowSize(hopSize: number): number {
+  let w = 64
+  while (w * 2 <= hopSize) w *= 2
+  return w
+}
 
 /** Growable Float32Array of rows of 12. */
 class Rows {
@@ -83,6 +97,19 @@ export class ChromaExtractor {
   private readonly rowBass = new Float64Array(12)
   private readonly treble = new Rows()
   private readonly bass = new Rows()
+  /** per-frame level [dBFS] (grown by doubling) */
+  private level = new Float32Array(256)
+  /** onset strength: short FFT centred on the frame, previous log spectrum, per-frame values */
+  private readonly onsetFft: RealFft
+  private readonly onsetWin: Float64Array
+  private readonly onsetBins: number
+  private readonly onsetScale: number
+  private onsetPrev: Float64Array
+  private onsetCur: Float64Array
+  private onset = new Float32Array(256)
+  /** Hann window of the level, min(N, 2·hop) samples centred on the frame, and Σ of its weights */
+  private readonly levelWin: Float64Array
+  private readonly winSum: number
   // framing
   private buf: Float64Array
   private bufStart = 0
@@ -112,6 +139,17 @@ export class ChromaExtractor {
     this.hop = o.hopSize
     this.fft = new RealFft(N)
     this.win = hannWindow(N)
+    const W = Math.min(N, onsetWindowSize(o.hopSize))
+    this.onsetFft = new RealFft(W)
+    this.onsetWin = hannWindow(W)
+    this.onsetBins = Math.min(W / 2 + 1, Math.floor((ONSET_MAX_HZ * W) / o.sampleRate) + 1)
+    this.onsetScale = 4 / W // periodic Hann: a sinusoid of amplitude a peaks at a·W/4
+    this.onsetPrev = new Float64Array(W / 2 + 1)
+    this.onsetCur = new Float64Array(W / 2 + 1)
+    this.levelWin = hannWindow(Math.min(N, 2 * o.hopSize))
+    let ws = 0
+    for (const w of this.levelWin) ws += w
+    this.winSum = ws
     this.frame = new Float64Array(N)
     const nb = N / 2 + 1
     this.mag = new Float64Array(nb)
@@ -195,6 +233,10 @@ export class ChromaExtractor {
     }
     if (bass) chroma.bass = bass
     if (this.tuning) chroma.tuning = this.tuning
+    chroma.levelDb = this.level.slice(0, T)
+    chroma.onset = this.onset.slice(0, T)
+    chroma.samples = this.received
+    chroma.duration = this.received / o.sampleRate
     return chroma
   }
 
@@ -228,6 +270,8 @@ export class ChromaExtractor {
       src = x
       off = 0
     }
+    this.frameLevel(t, src, off)
+    this.frameOnset(t, src, off)
     if (this.hpss) {
       this.fft.magnitudeSpectrum(src, off, this.win, this.mag, this.spectrumScale, this.kMag)
       this.hpss.push(this.mag, this.kMag, this.onHarmonic)
@@ -235,6 +279,52 @@ export class ChromaExtractor {
       this.fft.powerSpectrum(src, off, this.win, this.power, this.spectrumScale * this.spectrumScale)
       this.fold(this.power)
     }
+  }
+
+  /** Level of frame t [dBFS]: Hann-weighted mean square of the samples around its centre (see `Chroma.levelDb`). */
+  private frameLevel(t: number, src: Float64Array, off: number): void {
+    const w = this.levelWin
+    const L = w.length
+    const o = off + (this.N - L) / 2
+    let acc = 0
+    for (let n = 0; n < L; n++) {
+      const v = src[o + n]!
+      acc += w[n]! * v * v
+    }
+    if (t >= this.level.length) {
+      const bigger = new Float32Array(this.level.length * 2)
+      bigger.set(this.level)
+      this.level = bigger
+    }
+    this.level[t] = 10 * Math.log10(Math.max(LEVEL_FLOOR_MS, acc / this.winSum))
+  }
+
+  /**
+   * Onset strength of frame t (see `Chroma.onset`): positive spectral flux of the log magnitude
+   * between the short windows centred on frames t − 1 and t.
+   */
+  private frameOnset(t: number, src: Float64Array, off: number): void {
+    const W = this.onsetWin.length
+    const K = this.onsetBins
+    const cur = this.onsetCur
+    this.onsetFft.magnitudeSpectrum(src, off + (this.N - W) / 2, this.onsetWin, cur, this.onsetScale, K)
+    for (let k = 0; k < K; k++) cur[k] = Math.log1p(ONSET_GAMMA * cur[k]!)
+    let flux = 0
+    if (t > 0) {
+      const prev = this.onsetPrev
+      for (let k = 1; k < K; k++) {
+        const d = cur[k]! - prev[k]!
+        if (d > 0) flux += d
+      }
+    }
+    this.onsetCur = this.onsetPrev
+    this.onsetPrev = cur
+    if (t >= this.onset.length) {
+      const bigger = new Float32Array(this.onset.length * 2)
+      bigger.set(this.onset)
+      this.onset = bigger
+    }
+    this.onset[t] = flux
   }
 
   /** HPSS output: harmonic magnitude of a frame → power → fold. */
@@ -350,7 +440,8 @@ export function levelReference(data: Float32Array): number {
  * @param pcm mono samples
  * @param sampleRate of `pcm` [Hz]
  * @param options merged over the defaults of `options.pipeline` ('align' if absent)
- * @returns Chroma with T = 1 + ⌊n/hop⌋ frames, n = length at the analysis rate
+ * @returns Chroma with T = 1 + ⌊n/hop⌋ frames, n = length at the analysis rate; `duration` =
+ *   pcm.length / sampleRate, `samples` = n, `levelDb` per frame
  * @example
  * const c = computeChroma(pcm, 44100, { pipeline: 'fmp' })
  * c.frameRate // 10.766…
@@ -379,5 +470,7 @@ export function computeChroma(
   }
   const ex = new ChromaExtractor(o, tuning)
   ex.push(x)
-  return ex.finish()
+  const c = ex.finish()
+  c.duration = pcm.length / sampleRate
+  return c
 }

@@ -8,7 +8,11 @@ export {
   BASS_RANGE,
   ChromaExtractor,
   computeChroma,
+  LEVEL_FLOOR_DB,
   levelReference,
+  ONSET_GAMMA,
+  ONSET_MAX_HZ,
+  onsetWindowSize,
   TREBLE_RANGE,
 } from './chroma'
 export { hannWindow, RealFft } from './fft'

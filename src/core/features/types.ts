@@ -60,6 +60,34 @@ export interface Chroma {
   /** the estimate behind `tuningCents` when the tuning was 'auto' */
   tuning?: TuningEstimate
   pipeline: ChromaPipeline
+  /**
+   * Level of each frame before any compression or normalisation, T values [dBFS]: 10·log10 of the
+   * Hann-weighted mean square of the analysis-rate samples around the frame's centre,
+   * Σ w[n]·x[n]² / Σ w[n], with a periodic Hann window of min(windowSize, 2·hopSize) samples centred
+   * like the spectrum's (zero padding at the ends), floored at `LEVEL_FLOOR_DB` (−120). With
+   * 2·hopSize the windows of successive frames sum to one, so every sample counts equally and the
+   * level follows the signal within about a hop (the spectrum's longer window would smear the start
+   * and end of the music by half a window). A sinusoid of amplitude a reads 20·log10(a) − 3.01;
+   * digital silence reads −120. Full band (before HPSS): how loud the recording is there, not how
+   * harmonic. Absent in chroma from older caches or other sources.
+   */
+  levelDb?: Float32Array
+  /**
+   * Onset strength of each frame, T values [nats]: the positive spectral flux
+   * Σ_k max(0, log(1 + γ|X_t(k)|) − log(1 + γ|X_{t−1}(k)|)) over 0 < f_k ≤ 5 kHz (`ONSET_MAX_HZ`),
+   * |X_t| the magnitude spectrum of a short Hann window of `onsetWindowSize(hopSize)` samples (the
+   * largest power of two ≤ the hop, so successive windows do not overlap) centred on frame t, scaled
+   * so a sinusoid of amplitude a peaks at a, γ = 1e5 (`ONSET_GAMMA`); 0 for frame 0. Peaks where notes
+   * start; the aligner moves chord boundaries onto them. Absent in chroma from older caches.
+   */
+  onset?: Float32Array
+  /** number of analysis-rate samples the frames were computed from (frames = 1 + ⌊samples/hopSize⌋) */
+  samples?: number
+  /**
+   * length of the analysed signal [s]: input samples ÷ input rate (the decoded file's length for
+   * files), exact where frames/frameRate is only within one hop
+   */
+  duration?: number
 }
 
 /** Options of `computeChroma`; `pipeline` picks the defaults of every other field. */

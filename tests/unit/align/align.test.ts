@@ -220,9 +220,12 @@ describe('warnings', () => {
     const typo = [...SONG_SEQ]
     typo[2] = 'F#:maj'
     const w = alignChords(ch, typo).warnings
-    // the typo itself, and at most its neighbours that had to absorb its audio
+    // the typo itself, and at most its neighbours that had to absorb its audio; the only warning
+    // about the whole sequence it may add is poor-fit (the typo holds 22 % of this short song's music)
     expect(w.some((x) => x.token === 2 && ['short-chord', 'weak-evidence'].includes(x.kind))).toBe(true)
-    for (const x of w) expect([1, 2, 3]).toContain(x.token)
+    for (const x of w)
+      if (x.token === undefined) expect(x.kind).toBe('poor-fit')
+      else expect([1, 2, 3]).toContain(x.token)
   })
   test('a final chord that absorbs a long tail', () => {
     const ch = synthChroma(

@@ -117,9 +117,8 @@ describe('recognizeChords', () => {
     for (let i = 1; i < r.segments.length; i++)
       expect(r.segments[i]!.start).toBeCloseTo((ch.bounds[i]! - 0.5) / ch.frameRate, 9)
     expect(r.segments[r.segments.length - 1]!.end).toBeCloseTo(r.duration, 12)
-    // libfmp-style likelihoods (similarities normalised over 25 states) give modest posteriors,
-    // above chance, and lower on noisier audio
-    for (const s of r.segments) expect(s.confidence).toBeGreaterThan(2 / 25)
+    // a clear chord held for 1.4–1.9 s is a confident segment
+    for (const s of r.segments) expect(s.confidence).toBeGreaterThan(0.8)
     const noisy = recognizeChords(synthChroma([{ label: 'C:maj', frames: 40 }], { noise: 1.5 }), {
       noChord: false,
     })
@@ -127,6 +126,29 @@ describe('recognizeChords', () => {
       noChord: false,
     })
     expect(clean.segments[0]!.confidence).toBeGreaterThan(noisy.segments[0]!.confidence)
+  })
+  test("confidence is the softmax of the segment's summed evidence over the labels, as alignment weighs it", () => {
+    // C major and A minor share C and E: a frame sounding C, E, G and A equally fits both triads alike
+    const T = 40
+    const chroma = { frames: T, frameRate: 20, data: new Float32Array(T * 12) }
+    for (let t = 0; t < T; t++) for (const p of [0, 4, 7, 9]) chroma.data[t * 12 + p] = 0.5
+    const r = recognizeChords(chroma, { noChord: false })
+    expect(r.segments).toHaveLength(1)
+    expect(['C:maj', 'A:min']).toContain(r.segments[0]!.label)
+    // the two tie, the 22 others are far behind: each of the two gets about one half
+    expect(r.segments[0]!.confidence).toBeGreaterThan(0.45)
+    expect(r.segments[0]!.confidence).toBeLessThan(0.5)
+    // independent check: softmax over the 24 triads of 20 nats/s × similarity × 2 s
+    const sims: number[] = []
+    for (let root = 0; root < 12; root++)
+      for (const third of [4, 3]) {
+        const pcs = [root, (root + third) % 12, (root + 7) % 12]
+        sims.push(pcs.reduce((a, p) => a + ([0, 4, 7, 9].includes(p) ? 0.5 : 0), 0) / Math.sqrt(3))
+      }
+    const w = (20 / 20) * T
+    const best = Math.max(...sims)
+    const z = sims.reduce((a, x) => a + Math.exp(w * (x - best)), 0)
+    expect(r.segments[0]!.confidence).toBeCloseTo(1 / z, 2)
   })
   test('higher self-transition probability gives fewer segments on noisy chroma', () => {
     const ch = synthChroma([{ label: 'G:maj', frames: 200 }], { noise: 1.5, seed: 2 })

@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest'
 import { type DtwOptions, dtwBatch, hardDtw, softDtw } from '../../../src/core/dtw'
+import { tsKernelStats } from '../../../src/core/dtw/ts-backend'
 import { engineOptions, expectClose } from './helpers'
 import {
   REF_SEED,
@@ -52,6 +53,51 @@ describe('against the high-precision (double-double R) reference', () => {
     expectClose(r.value, hp.value, 1e-12, 0, 'value')
     expectClose(r.grad!, hp.E, 1e-9, 1e-12, 'E')
     expectSane(r.grad!, 'E')
+  })
+  // N < M and open ends: along a row the competing accumulated costs grow by one cost per column, so
+  // row re-centring alone loses eps·M·cost/γ ≈ 4e-4 in the weights here (observed before the fix:
+  // E off by 1e-5 … 2e-4); the engine re-centres per column in these cases.
+  const colCases: [string, number, number, 'seed' | 'stay-advance', Partial<DtwOptions>][] = [
+    ['N < M, seed steps, 150×200', 150, 200, 'seed', {}],
+    ['N < M, seed steps, 30×60, open begin and end', 30, 60, 'seed', { openBegin: true, openEnd: true }],
+    ['N > M, seed steps, 200×150, open begin', 200, 150, 'seed', { openBegin: true }],
+    ['N > M, seed steps, 60×30, open end', 60, 30, 'seed', { openEnd: true }],
+    ['N = M, seed steps, 100×100, open begin and end', 100, 100, 'seed', { openBegin: true, openEnd: true }],
+    [
+      'stay/advance, 200×150, open begin and end',
+      200,
+      150,
+      'stay-advance',
+      { openBegin: true, openEnd: true },
+    ],
+  ]
+  test.each(colCases)('near-ties at costs 1e6, γ = 1e-4: %s', (_name, N, M, steps, ends) => {
+    const gamma = 1e-4
+    const C = noisy(N, M, 1e6, 5e-4, N + M)
+    const r = softDtw(C, N, M, { gamma, steps, ...ends })
+    const hp = refHighPrecision(C, N, M, gamma, steps === 'seed' ? REF_SEED : REF_STAY_ADVANCE, ends)
+    expectClose(r.value, hp.value, 1e-12, 0, 'value')
+    expectClose(r.grad!, hp.E, 1e-9, 1e-12, 'E')
+    expectSane(r.grad!, 'E')
+  })
+  test('column frames after the exp → log hand-over (N < M): tiny costs in the first rows, then near-ties at 1e6, γ = 1e-4', () => {
+    const N = 30
+    const M = 60
+    const gamma = 1e-4
+    const C = noisy(N, M, 1e6, 5e-4, 9)
+    const r0 = rng(10)
+    for (let k = 0; k < 8 * M; k++) C[k] = 1e-5 * r0()
+    // row 8 spans 1e6 along the row: out of the exp range, the log domain takes over from there
+    for (let j = 0; j < M; j++) C[8 * M + j] = (1e6 * j) / M
+    for (const ends of [{}, { openBegin: true, openEnd: true }]) {
+      const before = { ...tsKernelStats }
+      const r = softDtw(C, N, M, { gamma, ...ends })
+      expect(tsKernelStats.expRows - before.expRows, 'rows in the exp domain').toBeGreaterThan(0)
+      expect(tsKernelStats.logRows - before.logRows, 'rows in the log domain').toBeGreaterThan(0)
+      const hp = refHighPrecision(C, N, M, gamma, REF_SEED, ends)
+      expectClose(r.value, hp.value, 1e-12, 0, 'value')
+      expectClose(r.grad!, hp.E, 1e-9, 1e-12, 'E')
+    }
   })
   test('float32 storage stays within its rounding bound in the same regimes', () => {
     const N = 120

@@ -309,7 +309,8 @@ function ddAdd(a: [number, number], b: [number, number]): [number, number] {
  * double-double, so the differences R(p) − R(q) that the soft-min weights depend on are exact to
  * ~1e-30 even when |R|/γ is 1e10 (where any float64 R loses about eps·|R|/γ). Soft-min weights then
  * come from Math.exp of those differences; E sums positive products in float64. Unit-weight steps
- * (default: the seed's), closed ends.
+ * (default: the seed's); a path starts at (0, 0) (open begin: any (i, 0)) and ends at (N−1, M−1)
+ * (open end: any (i, M−1), soft-min over those ends). +∞ cells are forbidden.
  * @returns value (float64) and E (N×M nested arrays)
  */
 export function refHighPrecision(
@@ -318,9 +319,18 @@ export function refHighPrecision(
   M: number,
   gamma: number,
   steps: { di: number; dj: number }[] = REF_SEED,
+  ends: { openBegin?: boolean; openEnd?: boolean } = {},
 ): { value: number; E: number[][] } {
   type DD = [number, number]
-  const R: DD[][] = Array.from({ length: N }, () => Array.from({ length: M }, () => [Infinity, 0] as DD))
+  const INF_DD: DD = [Infinity, 0]
+  const lessDD = (p: DD, q: DD) => p[0] < q[0] || (p[0] === q[0] && p[1] < q[1])
+  /** exp(−(p − m)/γ) with the difference taken in double-double. */
+  const weight = (p: DD, m: DD) => {
+    if (p[0] === Infinity) return 0
+    const d = ddAdd(p, [-m[0], -m[1]])
+    return Math.exp(-(d[0] + d[1]) / gamma)
+  }
+  const R: DD[][] = Array.from({ length: N }, () => Array.from({ length: M }, () => INF_DD))
   // per cell: the weight of each step's predecessor
   const Wt: number[][][] = Array.from({ length: N }, () =>
     Array.from({ length: M }, () => steps.map(() => 0)),
@@ -330,36 +340,39 @@ export function refHighPrecision(
       const c = C[i * M + j]!
       if (c === Infinity) continue
       const preds: DD[] = steps.map((s) =>
-        i - s.di >= 0 && j - s.dj >= 0 ? R[i - s.di]![j - s.dj]! : ([Infinity, 0] as DD),
+        i - s.di >= 0 && j - s.dj >= 0 ? R[i - s.di]![j - s.dj]! : INF_DD,
       )
-      if (i === 0 && j === 0) {
-        R[0]![0] = [c, 0]
-        continue
-      }
-      let m: DD = [Infinity, 0]
-      for (const p of preds) if (p[0] < m[0] || (p[0] === m[0] && p[1] < m[1])) m = p
+      // the start is one more candidate of the soft-min, with accumulated cost 0 before the cell
+      const start: DD = j === 0 && (i === 0 || ends.openBegin) ? [0, 0] : INF_DD
+      let m: DD = start
+      for (const p of preds) if (lessDD(p, m)) m = p
       if (m[0] === Infinity) continue
-      const e = preds.map((p) => {
-        if (p[0] === Infinity) return 0
-        const d = ddAdd(p, [-m[0], -m[1]])
-        return Math.exp(-(d[0] + d[1]) / gamma)
-      })
-      const S = e.reduce((a, b) => a + b, 0)
+      const e = preds.map((p) => weight(p, m))
+      const S = e.reduce((a, b) => a + b, weight(start, m))
       R[i]![j] = ddAdd(ddAdd(m, [c, 0]), [-gamma * Math.log(S), 0])
       Wt[i]![j] = e.map((x) => x / S)
     }
   const E: number[][] = Array.from({ length: N }, () => new Array<number>(M).fill(0))
-  const value = R[N - 1]![M - 1]![0] + R[N - 1]![M - 1]![1]
-  if (value < Infinity)
-    for (let i = N - 1; i >= 0; i--)
-      for (let j = M - 1; j >= 0; j--) {
-        let e = i === N - 1 && j === M - 1 ? 1 : 0
-        steps.forEach((s, k) => {
-          const si = i + s.di
-          const sj = j + s.dj
-          if (si < N && sj < M) e += E[si]![sj]! * Wt[si]![sj]![k]!
-        })
-        E[i]![j] = e
-      }
-  return { value, E }
+  // the end: R(N−1, M−1), or with an open end the soft-min over the last column (weights in DD)
+  const endRows = ends.openEnd ? Array.from({ length: N }, (_, i) => i) : [N - 1]
+  let best: DD = INF_DD
+  for (const i of endRows) if (lessDD(R[i]![M - 1]!, best)) best = R[i]![M - 1]!
+  if (best[0] === Infinity) return { value: Infinity, E }
+  const endW = endRows.map((i) => weight(R[i]![M - 1]!, best))
+  const S = endW.reduce((a, b) => a + b, 0)
+  const v = ddAdd(best, [-gamma * Math.log(S), 0])
+  endRows.forEach((i, k) => {
+    E[i]![M - 1] = endW[k]! / S
+  })
+  for (let i = N - 1; i >= 0; i--)
+    for (let j = M - 1; j >= 0; j--) {
+      let e = E[i]![j]!
+      steps.forEach((s, k) => {
+        const si = i + s.di
+        const sj = j + s.dj
+        if (si < N && sj < M) e += E[si]![sj]! * Wt[si]![sj]![k]!
+      })
+      E[i]![j] = e
+    }
+  return { value: v[0] + v[1], E }
 }

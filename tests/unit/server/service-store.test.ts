@@ -83,6 +83,7 @@ describe.skipIf(!hasCorpus())('service over the store', () => {
         recordingId: up.id,
         segments: segs,
         sequence: 'Cmaj7 Am/C',
+        locks: reviewed ? [10, 2, 10] : [],
         source: 'aligned',
         reviewed,
         parentId,
@@ -106,6 +107,12 @@ describe.skipIf(!hasCorpus())('service over the store', () => {
       confidence: expect.closeTo(0.6, 6),
     })
     expect(d.typedSequence).toBe('Cmaj7 Am/C')
+    // locked boundaries are part of the revision: ascending, once each; the earlier revision has none
+    expect(d.current?.locks).toEqual([2, 10])
+    const older = (await service.invoke('getRevision', { recordingId: up.id, revisionId: a.id })) as {
+      locks: number[]
+    }
+    expect(older.locks).toEqual([])
     expect(await service.invoke('removeRecording', { recordingId: up.id })).toEqual({ removed: true })
     await expect(service.invoke('openRecording', { recordingId: up.id })).rejects.toThrow(/no recording/)
     expect(await service.invoke('removeRecording', { recordingId: up.id })).toEqual({ removed: false })
@@ -184,6 +191,7 @@ describe.skipIf(!hasCorpus())('service over the store', () => {
     expect(info.features).toEqual({
       store: true,
       chroma: true,
+      peaks: true,
       align: true,
       recognize: true,
       training: true,

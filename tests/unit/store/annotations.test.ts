@@ -35,6 +35,35 @@ describe('annotations', () => {
     expect(cur.id).toBe(rev.id)
     expect(cur.segments).toEqual(segments)
     expect(s.recordings.get(r.id).currentRevisionId).toBe(rev.id)
+    expect(cur.locks).toEqual([])
+  })
+
+  test('locked boundaries are saved with the revision, ascending and once each', () => {
+    const s = ctx.store
+    const r = addRecording(s, 'song')
+    const a = s.annotations.saveRevision({
+      recordingId: r.id,
+      segments: makeSegments(3),
+      author: 'x',
+      source: 'edited',
+      locks: [2, 0.5, 2],
+    })
+    expect(a.locks).toEqual([0.5, 2])
+    const b = s.annotations.saveRevision({
+      recordingId: r.id,
+      segments: makeSegments(3),
+      author: 'x',
+      source: 'edited',
+    })
+    expect(s.annotations.getCurrent(r.id)!.locks).toEqual([])
+    expect(s.annotations.getRevision(a.id).locks).toEqual([0.5, 2])
+    expect(s.annotations.listRevisions(r.id).map((v) => [v.id, v.locks])).toEqual([
+      [b.id, []],
+      [a.id, [0.5, 2]],
+    ])
+    expect(() => s.db.prepare("UPDATE revisions SET locks = '[1]' WHERE id = ?").run(a.id)).toThrow(
+      /immutable/,
+    )
   })
 
   test('each save is a new revision whose parent is the previous current one; history is newest first', () => {
@@ -131,6 +160,9 @@ describe('annotations', () => {
     expect(() => save({ source: 'guessed' })).toThrow(/source must be one of typed \| aligned/)
     expect(() => save({ author: ' ' })).toThrow(/author/)
     expect(() => save({ status: 'final' })).toThrow(/status/)
+    expect(() => save({ locks: [1, Number.NaN] })).toThrow(/lock 2: NaN is not a time/)
+    expect(() => save({ locks: [-0.5] })).toThrow(/lock 1: -0.5 is not a time/)
+    expect(() => save({ locks: 'all' })).toThrow(/locks must be an array/)
     expect(() => save({ recordingId: 999 })).toThrow(/no recording 999/)
     const o = s.annotations.saveRevision({
       recordingId: other.id,

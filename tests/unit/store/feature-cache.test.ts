@@ -47,6 +47,40 @@ test('put then get returns the same values bit for bit, with the rates it was co
   expect(ctx.store.featureCache.stats()).toEqual({ entries: 2, bytes: 1001 * 12 * 4 * 2 + 3 * 12 * 4 })
 })
 
+test('the per-frame level and onset, sample count and duration round-trip; a damaged level is a miss', () => {
+  const levelDb = Float32Array.from({ length: 257 }, (_, t) => -120 + t * 0.37 + 1e-3 / (t + 1))
+  const onset = Float32Array.from({ length: 257 }, (_, t) => (t % 7) * 0.25 + 1e-4 * t)
+  const c: Chroma = { ...chroma(257, true), levelDb, onset }
+  c.samples = 257 * 1024 - 3
+  c.duration = c.samples / 22050
+  const key = featureKey(fakeHash('lvl'), { pipeline: 'align' })
+  ctx.store.featureCache.put(key, c)
+  const back = ctx.store.featureCache.get(key)!
+  expect(back.levelDb).toBeInstanceOf(Float32Array)
+  expect(Buffer.from(back.levelDb!.buffer).equals(Buffer.from(levelDb.buffer))).toBe(true)
+  expect(Buffer.from(back.onset!.buffer).equals(Buffer.from(onset.buffer))).toBe(true)
+  expect(back.samples).toBe(c.samples)
+  expect(back.duration).toBe(c.duration)
+  expect(back).not.toHaveProperty('levelDbF32')
+  expect(back).not.toHaveProperty('onsetF32')
+  expect(ctx.store.featureCache.stats().bytes).toBe(257 * 12 * 4 * 2 + 2 * 257 * 4)
+  expect(() => ctx.store.featureCache.put('bad', { ...c, levelDb: levelDb.subarray(1) })).toThrow(
+    /one per frame/,
+  )
+  // a level that does not match the frame count is a miss, as is a level stored the wrong way
+  ctx.store.db
+    .prepare("UPDATE feature_cache SET meta = json_set(meta, '$.levelDbF32', 'AAAA') WHERE key = ?")
+    .run(key)
+  expect(ctx.store.featureCache.get(key)).toBeUndefined()
+  ctx.store.featureCache.put(key, c)
+  ctx.store.db
+    .prepare(
+      "UPDATE feature_cache SET meta = json_set(json_remove(meta, '$.levelDbF32'), '$.levelDb', json('{\"0\":1}')) WHERE key = ?",
+    )
+    .run(key)
+  expect(ctx.store.featureCache.get(key)!.levelDb).toBeUndefined()
+})
+
 test('views into larger buffers are stored as their own bytes; put replaces', () => {
   const big = new Float32Array(12 * 10 + 5).map((_, i) => i)
   const view = big.subarray(5, 5 + 24)

@@ -10,6 +10,7 @@ import {
   type ChordWarpApi,
   type ChromaDto,
   type ModelSummary,
+  type PeaksDto,
   type RecordingSummary,
   type RevisionInfo,
   type SegmentDto,
@@ -20,6 +21,7 @@ import { chromaView } from './chroma'
 import { downloadText } from './download'
 import { History } from './history'
 import type { JobClient } from './JobClient.svelte'
+import { fallbackWaveform, type WaveformSource, waveformFromPeaks } from './peaks'
 import {
   anchorsFromLocks,
   isLocked,
@@ -86,6 +88,10 @@ export class EditorState {
   method = $state<string | null>(null)
   /** The chroma job of this recording is running. */
   chromaLoading = $state(false)
+  /** What the waveform panel draws (null while the backend's peaks are being read). */
+  waveform = $state.raw<WaveformSource | null>(null)
+  /** Why the backend's peaks are not shown, when they are not. */
+  waveformNote = $state<string | null>(null)
   error = $state<string | null>(null)
   undoCount = $state(0)
   redoCount = $state(0)
@@ -101,6 +107,8 @@ export class EditorState {
   #openToken = 0
   /** Recording whose chroma is loaded or loading. */
   #chromaFor: string | null = null
+  /** Recording whose waveform is loaded or loading. */
+  #waveFor: string | null = null
 
   constructor(api: ChordWarpApi, jobs: JobClient, options: Partial<EditorStateOptions> = {}) {
     this.#api = api
@@ -132,6 +140,9 @@ export class EditorState {
       this.chroma = null
       this.#chromaFor = null
       this.chromaLoading = false
+      this.waveform = null
+      this.waveformNote = null
+      this.#waveFor = null
       this.tuningCents = null
       const cur = d.current
       this.baseRevisionId = cur?.revision.id ?? null
@@ -184,6 +195,34 @@ export class EditorState {
     }
   }
 
+  /**
+   * The waveform of the open recording: the backend's peaks (cached there), or, when it cannot give
+   * them, the page decodes a short recording itself and a long one plays without a waveform.
+   * @param available the backend computes peaks (getInfo `features.peaks`)
+   */
+  async loadWaveform(available: boolean): Promise<void> {
+    const rec = this.recording
+    if (!rec || this.#waveFor === rec.id) return
+    const id = rec.id
+    this.#waveFor = id
+    if (!available) {
+      this.waveform = fallbackWaveform(rec.duration)
+      return
+    }
+    try {
+      const dto = await this.#jobs.run<PeaksDto>('Reading the waveform', () =>
+        this.#api.getPeaks({ recordingId: id }),
+      )
+      if (id !== this.recordingId) return
+      this.waveform = waveformFromPeaks(dto)
+    } catch (e) {
+      if (id !== this.recordingId) return
+      this.waveformNote =
+        e instanceof ApiError && e.code === 'cancelled' ? 'waveform cancelled' : `waveform: ${message(e)}`
+      this.waveform = fallbackWaveform(rec.duration)
+    }
+  }
+
   async refreshRevisions(): Promise<void> {
     const id = this.recordingId
     if (!id) return
@@ -196,6 +235,8 @@ export class EditorState {
     this.segments = []
     this.chroma = null
     this.#chromaFor = null
+    this.waveform = null
+    this.#waveFor = null
     return done
   }
 

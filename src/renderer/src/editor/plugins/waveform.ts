@@ -2,9 +2,14 @@
  * Waveform panel and player: wavesurfer.js 7 in `container`, with its regions plugin marking the
  * loop range. It is the core's player (play, seek, rate, zoom, scroll) and reports time, scroll and
  * the effective zoom back, so every other panel follows the same time axis.
+ *
+ * Given the backend's peaks and the exact duration, wavesurfer draws them and never fetches or
+ * decodes the file: it plays through an `<audio>` element that streams the URL with range requests,
+ * so an hour-long recording costs the page a few MB. Without peaks it decodes the audio itself.
  */
 import WaveSurfer from 'wavesurfer.js'
 import RegionsPlugin, { type Region } from 'wavesurfer.js/dist/plugins/regions.esm.js'
+import type { WaveformSource } from '../../state/peaks'
 import type { EditorCore, EditorPlugin } from '../EditorCore.svelte'
 
 export interface WaveformOptions {
@@ -28,6 +33,7 @@ export class WaveformPlugin implements EditorPlugin {
   readonly options: WaveformOptions
   #container: HTMLElement
   #url: string
+  #source: WaveformSource
   #ws: WaveSurfer | null = null
   #regions: RegionsPlugin | null = null
   #loop: Region | null = null
@@ -37,17 +43,28 @@ export class WaveformPlugin implements EditorPlugin {
   constructor(
     container: HTMLElement,
     url: string,
+    source: WaveformSource,
     onError: (message: string) => void,
     options: Partial<WaveformOptions> = {},
   ) {
     this.#container = container
     this.#url = url
+    this.#source = source
     this.#onError = onError
     this.options = Object.assign({}, defaultWaveformOptions, options)
   }
 
   init(core: EditorCore): void {
     const regions = RegionsPlugin.create()
+    const src = this.#source
+    // Peaks + duration: wavesurfer renders them and streams the URL through its media element.
+    const given =
+      src.kind === 'peaks'
+        ? { peaks: src.channels, duration: src.duration }
+        : src.kind === 'flat'
+          ? { peaks: [new Float32Array(1)], duration: src.duration }
+          : {}
+    this.#container.dataset.source = src.kind
     const ws = WaveSurfer.create({
       container: this.#container,
       height: this.options.height,
@@ -59,8 +76,12 @@ export class WaveformPlugin implements EditorPlugin {
       autoScroll: true,
       autoCenter: true,
       dragToSeek: true,
-      normalize: true,
+      // peaks arrive scaled so the loudest maximum or minimum is ±1: both halves share that scale
+      // (wavesurfer's `normalize` would scale by the maxima alone and could clip the minima)
+      normalize: src.kind !== 'peaks',
       url: this.#url,
+      backend: 'MediaElement',
+      ...given,
       plugins: [regions],
     })
     this.#ws = ws
