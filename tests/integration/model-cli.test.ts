@@ -92,7 +92,7 @@ describe.skipIf(!hasCorpus())('align and recognize with a chord model', () => {
 
 describe.skipIf(!hasCorpus())('a detuned recording (synth10, every instrument +40 cents)', () => {
   it('the model reads chroma tuned like the templates, so it aligns as if in tune', () => {
-    // the shipped model read libfmp's untuned chroma here before: majmin 0.596 (bench/align.mjs
+    // the shipped model read libfmp's untuned chroma here before: majmin 0.596–0.605 (bench/align.mjs
     // --model-untuned); the chroma templates reach 0.981
     const r = chordwarp([
       'align',
