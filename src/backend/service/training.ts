@@ -33,6 +33,7 @@ import type { Chroma } from '../../core/features'
 import {
   defaultDiagonalPrior,
   defaultGammaSchedule,
+  isSoftDtwLoss,
   type ModelFile,
   type Recording,
   sequenceClasses,
@@ -98,7 +99,7 @@ export function ensureValidation(recordings: Recording[]): string[] {
 
 /** Train options of an API training configuration. */
 export function trainOptions(cfg: TrainConfig): Partial<TrainOptions> {
-  const sdtw = cfg.loss === 'sdtw'
+  const sdtw = isSoftDtwLoss(cfg.loss)
   // the stabilisers' schedules (γ 10 → 0.1 over epochs 1–20, prior fading over 20 epochs) are
   // compressed into the first two thirds of shorter runs, so that every run ends at the final γ
   const third = Math.max(1, Math.round(cfg.epochs / 3))

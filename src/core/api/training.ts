@@ -124,10 +124,11 @@ export type Stabilisers = z.infer<typeof Stabilisers>
 export const TrainConfig = z.strictObject({
   corpus: TrainCorpus,
   /**
-   * `bce`: frame-wise targets of the aligned (reviewed) annotations; `sdtw` / `ctc`: the chord order
-   * only — the typed sequences (Default value = 'sdtw').
+   * `bce`: frame-wise targets of the aligned (reviewed) annotations; `sdtw` / `sdtw-div` / `ctc`: the
+   * chord order only — the typed sequences. `sdtw-div` is the soft-DTW divergence
+   * sdtw(P,Y) − ½sdtw(P,P) − ½sdtw(Y,Y), which does not reward flat predictions (Default value = 'sdtw').
    */
-  loss: z.enum(['bce', 'sdtw', 'ctc']).default('sdtw'),
+  loss: z.enum(['bce', 'sdtw', 'sdtw-div', 'ctc']).default('sdtw'),
   /**
    * Targets of `sdtw` / `ctc`: `typed` = the typed sequence of each whole recording (no times at all);
    * `segments` = the seed's protocol, 150-frame segments with the chord order of the annotation in them,

@@ -80,6 +80,12 @@ describe('trainOptions', () => {
     expect(o.diagonalPrior).toEqual(defaultDiagonalPrior)
     const bce = trainOptions(cfg({ loss: 'bce', epochs: 60 }))
     expect(bce).toMatchObject({ loss: 'bce', gammaSchedule: null, diagonalPrior: null, normalize: 'none' })
+    // the soft-DTW divergence takes the soft-DTW stabilisers
+    const div = trainOptions(cfg({ loss: 'sdtw-div', epochs: 60 }))
+    expect(div).toMatchObject({ loss: 'sdtw-div', normalize: 'n', softLength: 16 })
+    expect(div.gammaSchedule).toEqual(defaultGammaSchedule)
+    expect(div.diagonalPrior).toEqual(defaultDiagonalPrior)
+    expect(() => cfg({ loss: 'sdtw-rev' })).toThrow(/loss/)
     const plain = trainOptions(
       cfg({ stabilisers: { gammaSchedule: false, diagonalPrior: false, normalize: 'none' }, gamma: 0.3 }),
     )

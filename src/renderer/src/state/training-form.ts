@@ -15,7 +15,7 @@ export const defaultTrainForm = {
   includeImported: false,
   tag: '',
   manifestPath: '',
-  loss: 'sdtw' as 'bce' | 'sdtw' | 'ctc',
+  loss: 'sdtw' as 'bce' | 'sdtw' | 'sdtw-div' | 'ctc',
   targets: 'typed' as 'typed' | 'segments',
   softLength: 16,
   pad: 'uniform' as 'uniform' | 'last' | 'unfold' | 'none',
