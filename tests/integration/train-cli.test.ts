@@ -44,6 +44,10 @@ describe('chordwarp train: bad input', () => {
       chordwarp(['train', '--manifest', manifest, '--backend', 'gpu']),
       'unknown tfjs backend "gpu"',
     )
+    oneLineError(
+      chordwarp(['train', '--manifest', manifest, '--features', 'raw']),
+      '--features must be tuned or seed, got "raw"',
+    )
   })
   test('a missing manifest is named', () => {
     oneLineError(
@@ -123,6 +127,7 @@ describe.skipIf(!hasCorpus())('chordwarp train on real audio (3 synth clips)', (
     expect(file.format).toBe('chordwarp-model')
     expect(file.corpus.fingerprint).toMatch(/^sha256:/)
     expect(file.corpus.items).toEqual({ train: ['synth01'], val: ['synth02'], test: ['synth06'] })
+    expect(file.corpus.features).toBe('tuned') // the default: chroma at each recording's tuning estimate
     expect(file.training.options.loss).toBe('bce')
     expect(file.training.trainLoss).toHaveLength(3)
     expect(file.metrics.testSongsF).toBe(summary.testSongsF)
@@ -143,6 +148,8 @@ describe.skipIf(!hasCorpus())('chordwarp train on real audio (3 synth clips)', (
         'none',
         '--epochs',
         '3',
+        '--features',
+        'seed',
         '-o',
         out,
       ],
@@ -162,6 +169,7 @@ describe.skipIf(!hasCorpus())('chordwarp train on real audio (3 synth clips)', (
     })
     expect(file.training.engine).toMatch(/^dtw:/)
     expect(file.training.counts.train).toBe(1) // one whole recording
+    expect(file.corpus.features).toBe('seed') // libfmp's untuned chroma, as asked
   })
 })
 

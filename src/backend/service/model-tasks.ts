@@ -9,7 +9,7 @@ import { parseChordsTxt, parseLab, type Segment } from '../../core/chords'
 import { listDtwBackends, resolveDtwOptions, selectDtwBackend } from '../../core/dtw'
 import { evaluateChords } from '../../core/eval'
 import type { Chroma } from '../../core/features'
-import type { ModelFile, Recording } from '../../core/model'
+import type { ModelFile, Recording, TrainingFeatures } from '../../core/model'
 import { chromaOfFile, DirectoryFeatureCache } from '../features'
 import {
   ensureTfBackend,
@@ -115,10 +115,10 @@ export const MODEL_TASKS: Record<string, Task> = {
 
   /** A manifest corpus: recordings with raw fmp chroma, targets, and each item's reference. */
   'load-manifest': async (input, progress) => {
-    const { path } = input as { path: string }
+    const { path, features } = input as { path: string; features?: TrainingFeatures }
     const corpus = readManifest(path)
     progress('reading the corpus', 0)
-    const recordings = await loadRecordings(corpus.items, defaultChromaSource(), {
+    const recordings = await loadRecordings(corpus.items, defaultChromaSource(true, features ?? 'seed'), {
       onProgress: (done, total, id) => progress(`chroma of ${id}`, done / total),
     })
     const items = corpus.items.map((it) => ({

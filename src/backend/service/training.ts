@@ -38,6 +38,7 @@ import {
   type Recording,
   sequenceClasses,
   strongTargets,
+  type TrainingFeatures,
   type TrainOptions,
 } from '../../core/model'
 import type { RawChroma, ScoredRecording } from '../inference'
@@ -204,11 +205,16 @@ export function trainingHandlers(
     return modelOrThrow(active)
   }
 
-  /** Library recordings of a corpus, with their fmp chroma and targets. */
+  /**
+   * Library recordings of a corpus, with their fmp chroma and targets.
+   * @param features `tuned`: fmp chroma at the tuning the recording's align chroma estimated (as a model
+   *   reads when aligning); `seed`: libfmp's untuned chroma
+   */
   const libraryCorpus = async (
     corpus: Extract<TrainCorpus, { kind: 'library' | 'tag' }>,
     ctx: JobContext,
     withAlign = false,
+    features: TrainingFeatures = 'seed',
   ): Promise<LoadedCorpus> => {
     const tag = corpus.kind === 'tag' ? corpus.tag : null
     const all = port().candidates(tag)
@@ -230,7 +236,9 @@ export function trainingHandlers(
       ctx.progress(`chroma of ${c.recording.title}`, i / usable.length)
       let fmp: Chroma
       try {
-        fmp = await d.chroma(c.recording, ctx, 'fmp')
+        const tuning =
+          features === 'tuned' ? (await d.chroma(c.recording, ctx, 'align')).tuningCents : undefined
+        fmp = await d.chroma(c.recording, ctx, 'fmp', tuning)
       } catch (e) {
         if (e instanceof ApiError && e.code === 'cancelled') throw e
         skipped.push(`${c.recording.title}: ${(e as Error).message}`)
@@ -288,9 +296,13 @@ export function trainingHandlers(
   }
 
   /** A manifest corpus, loaded in the job worker (chroma through the feature cache). */
-  const manifestCorpus = async (path: string, ctx: JobContext): Promise<LoadedCorpus> => {
+  const manifestCorpus = async (
+    path: string,
+    ctx: JobContext,
+    features: TrainingFeatures = 'seed',
+  ): Promise<LoadedCorpus> => {
     if (!existsSync(path)) throw new ApiError('bad-request', `manifest not found: ${path}`)
-    const m = await ctx.inWorker<LoadedManifest>('load-manifest', { path })
+    const m = await ctx.inWorker<LoadedManifest>('load-manifest', { path, features })
     const byId = new Map(m.recordings.map((r) => [r.id, r]))
     const heldOut: HeldOutItem[] = []
     for (const it of m.items) {
@@ -311,8 +323,15 @@ export function trainingHandlers(
     return { recordings: m.recordings, heldOut, fingerprint: m.fingerprint, source: path, skipped: [] }
   }
 
-  const loadCorpus = (corpus: TrainCorpus, ctx: JobContext, withAlign = false) =>
-    corpus.kind === 'manifest' ? manifestCorpus(corpus.path, ctx) : libraryCorpus(corpus, ctx, withAlign)
+  const loadCorpus = (
+    corpus: TrainCorpus,
+    ctx: JobContext,
+    withAlign = false,
+    features: TrainingFeatures = 'seed',
+  ) =>
+    corpus.kind === 'manifest'
+      ? manifestCorpus(corpus.path, ctx, features)
+      : libraryCorpus(corpus, ctx, withAlign, features)
 
   /** The held-out comparison: the chroma templates, the new model and the active one. */
   const compare = async (
@@ -329,7 +348,7 @@ export function trainingHandlers(
     const p = port()
     if (!d.trainer) throw new ApiError('unavailable', d.missing)
     ctx.progress('loading the corpus', 0)
-    const corpus = await loadCorpus(cfg.corpus, ctx, true)
+    const corpus = await loadCorpus(cfg.corpus, ctx, true, cfg.features)
     const notes: string[] = []
     const moved = ensureValidation(corpus.recordings)
     if (moved.length)
@@ -364,6 +383,7 @@ export function trainingHandlers(
       backend: 'auto',
       name,
       evaluate: true,
+      features: cfg.features,
     }
     ctx.progress('starting the training worker', null)
     const job = d.trainer(request)
@@ -443,10 +463,10 @@ export function trainingHandlers(
     }
   }
 
-  /** Recordings of a corpus with a reference, for scoring (all splits). */
+  /** Recordings of a corpus with a reference, for scoring (all splits), read as a model reads them when it aligns (tuned). */
   const scoredRecordings = async (corpus: TrainCorpus, ctx: JobContext): Promise<ScoredRecording[]> => {
     if (corpus.kind === 'manifest') {
-      const m = await ctx.inWorker<LoadedManifest>('load-manifest', { path: corpus.path })
+      const m = await ctx.inWorker<LoadedManifest>('load-manifest', { path: corpus.path, features: 'tuned' })
       const byId = new Map(m.recordings.map((r) => [r.id, r]))
       return m.items
         .filter((it) => it.reference && it.reference.length > 0 && byId.has(it.id))
@@ -460,7 +480,7 @@ export function trainingHandlers(
           }
         })
     }
-    const c = await libraryCorpus(corpus, ctx)
+    const c = await libraryCorpus(corpus, ctx, false, 'tuned')
     const byId = new Map(
       port()
         .candidates(corpus.kind === 'tag' ? corpus.tag : null)
@@ -508,6 +528,7 @@ export function trainingHandlers(
         bestEpoch: t?.bestEpoch ?? null,
         options: (t?.options ?? {}) as unknown as Record<string, unknown>,
         heldOut: heldOut ?? null,
+        features: file.corpus?.features ?? (t ? 'seed' : null),
       }
     },
 

@@ -19,6 +19,7 @@ import {
   type SkippedItem,
   type SoftDtwEngine,
   type TrainItem,
+  type TrainingFeatures,
   type TrainOptions,
   train,
 } from '../../core/model'
@@ -44,6 +45,11 @@ export interface TrainingRequest {
   name?: string
   /** Score on the test split (segments and whole recordings) and the validation split. Default true. */
   evaluate?: boolean
+  /**
+   * The chroma the recordings are read with (`CorpusRecord.features`): for `data.manifest`, which
+   * chroma source the worker uses; for `data.recordings`, what their `x` is. Default 'seed'.
+   */
+  features?: TrainingFeatures
 }
 
 /** Held-out scores. */
@@ -215,6 +221,7 @@ export async function runTrainingSession(
       fingerprint: fingerprint ?? 'unknown',
       ...(source !== undefined ? { source } : {}),
       items: { train: ids('train'), val: ids('val'), test: ids('test') },
+      features: req.features ?? 'seed',
     },
     createdAt: new Date().toISOString(),
   })

@@ -16,7 +16,7 @@ const post = (m: WorkerMessage) => parentPort!.postMessage(m)
 runTrainingSession(request, {
   onEvent: (event) => post({ type: 'event', event }),
   shouldStop: () => Atomics.load(flag, 0) !== 0,
-  chroma: defaultChromaSource(),
+  chroma: defaultChromaSource(true, request.features ?? 'seed'),
 })
   .then((outcome) => post({ type: 'done', outcome }))
   .catch((e: unknown) => {

@@ -18,6 +18,7 @@ interface Flags extends TrainingFlags {
   backend: string
   targets: string
   segment: string
+  features: string
 }
 
 export function register(program: Command): void {
@@ -36,6 +37,11 @@ export function register(program: Command): void {
       'lab',
     )
     .option('--segment <frames>', 'segment length [frames] for lab targets', '150')
+    .option(
+      '--features <kind>',
+      "tuned: fmp chroma at each recording's estimated tuning, as the model reads when aligning; seed: libfmp's untuned chroma, as the seed report (and `experiment`)",
+      'tuned',
+    )
     .option('--backend <name>', 'tfjs backend: auto | node-gpu | node | wasm | cpu', 'auto')
     .option('--json', 'print one JSON object (summary) on stdout')
     .option('--quiet', 'no progress on stderr')
@@ -45,6 +51,8 @@ export function register(program: Command): void {
       throw new UserError(`${flags.out} exists; choose another --out or pass --force`)
     if (flags.targets !== 'lab' && flags.targets !== 'chords')
       throw new UserError(`--targets must be lab or chords, got "${flags.targets}"`)
+    if (flags.features !== 'tuned' && flags.features !== 'seed')
+      throw new UserError(`--features must be tuned or seed, got "${flags.features}"`)
     const segment = Number(flags.segment)
     if (!(Number.isInteger(segment) && segment >= 2))
       throw new UserError(`--segment must be an integer ≥ 2, got "${flags.segment}"`)
@@ -58,6 +66,7 @@ export function register(program: Command): void {
       options,
       backend,
       name: `${options.loss ?? 'sdtw'} on ${flags.manifest}`,
+      features: flags.features,
     })
     const progress = new Progress(!flags.quiet)
     job.on('backend', (r) =>

@@ -83,6 +83,8 @@ export const ModelDetail = z.strictObject({
   options: z.record(z.string(), z.unknown()),
   /** Held-out comparison measured when it was trained, if any. */
   heldOut: z.array(ComparisonRow).nullable(),
+  /** The chroma it was trained on (`tuned` or the seed's untuned); null when the file does not say. */
+  features: z.enum(['tuned', 'seed']).nullable(),
 })
 export type ModelDetail = z.infer<typeof ModelDetail>
 
@@ -135,6 +137,12 @@ export const TrainConfig = z.strictObject({
    * padded to the soft length (Default value = 'typed').
    */
   targets: z.enum(['typed', 'segments']).default('typed'),
+  /**
+   * Chroma to train on: `tuned` = the seed's fmp chroma at each recording's estimated tuning, as the model
+   * reads when it aligns (right for recordings off A440: historic, tape speed, detuned bands); `seed` =
+   * libfmp's untuned chroma, as the report (Default value = 'tuned').
+   */
+  features: z.enum(['tuned', 'seed']).default('tuned'),
   /** Soft length L of the padded targets [chords] (Default value = 16, the seed's). */
   softLength: z.number().int().min(1).max(1000).default(16),
   /** Padding to the soft length (Default value = 'uniform'; `unfold` = stretch to the frames). */

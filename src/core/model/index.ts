@@ -25,7 +25,7 @@ export type { SoftDtwBatchResult, SoftDtwEngine } from './sdtw-op'
 export { softDtw, squaredEuclideanCost } from './sdtw-op'
 export type { Recording, SegmentOptions, TrainItem } from './segments'
 export { cutSegments, defaultSegmentOptions } from './segments'
-export type { CorpusRecord, ModelFile, TrainingRecord } from './serialize'
+export type { CorpusRecord, ModelFile, TrainingFeatures, TrainingRecord } from './serialize'
 export { MODEL_FORMAT, MODEL_VERSION, modelFromFile, modelToFile } from './serialize'
 export type { DiagonalPrior, GammaSchedule, LengthNormalization } from './stabilisers'
 export {

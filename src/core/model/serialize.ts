@@ -34,7 +34,16 @@ export interface CorpusRecord {
   /** Where it came from (manifest path as given). */
   source?: string
   items?: { train: string[]; val: string[]; test: string[] }
+  /**
+   * The chroma it was trained on: `seed` = libfmp's `fmp` chroma as the seed computes it (tuning 0);
+   * `tuned` = the same pipeline at each recording's estimated tuning (as the model reads at prediction).
+   * Absent in files written before the choice existed (they were trained on `seed`).
+   */
+  features?: TrainingFeatures
 }
+
+/** Which `fmp` chroma a model is trained on (see `CorpusRecord.features`). */
+export type TrainingFeatures = 'seed' | 'tuned'
 
 /** A model file. */
 export interface ModelFile {

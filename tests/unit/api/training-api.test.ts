@@ -35,6 +35,7 @@ describe('train input', () => {
       corpus: { kind: 'library', includeImported: false },
       loss: 'sdtw',
       targets: 'typed',
+      features: 'tuned',
       softLength: 16,
       pad: 'uniform',
       stabilisers: { gammaSchedule: true, diagonalPrior: true, normalize: 'n' },

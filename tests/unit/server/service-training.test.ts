@@ -117,6 +117,7 @@ describe.skipIf(!hasCorpus() || !built)('training through the service', () => {
     expect(d.templates.templates[0]).toEqual([1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0])
     expect(d.templates.templates[21]).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0])
     expect(d.templates.eta).toBeCloseTo(1, 6)
+    expect(d.features).toBeNull() // never trained: no training chroma to tell
   })
 
   it('reports the accelerators in use', async () => {
@@ -178,6 +179,24 @@ describe.skipIf(!hasCorpus() || !built)('training through the service', () => {
     // no step size given: the run records the one it trained with, dChord's default
     expect(run.config).toMatchObject({ model: 'dchord', learningRate: 0.1 })
     expect(run.epochs.map((e) => e.trainLoss)).toEqual(epochs.map((e) => e.type === 'epoch' && e.trainLoss))
+    // trained on the API's default features: fmp chroma at each recording's own tuning estimate (the
+    // align chroma's), the chroma the model reads when it aligns
+    expect(run.config).toMatchObject({ features: 'tuned' })
+    expect((await call<ModelDetail>('getModel', { modelId: trained.model.id })).features).toBe('tuned')
+    const db = new Database(join(dir, 'lib.db'), { readonly: true })
+    try {
+      const rows = db
+        .prepare('SELECT content_hash AS hash, pipeline, tuning_cents AS cents FROM feature_cache')
+        .all() as { hash: string; pipeline: string; cents: number }[]
+      const align = rows.filter((r) => r.pipeline === 'align')
+      expect(align).toHaveLength(4)
+      for (const a of align) {
+        const fmp = rows.filter((r) => r.pipeline === 'fmp' && r.hash === a.hash).map((r) => r.cents)
+        expect(fmp).toContain(a.cents)
+      }
+    } finally {
+      db.close()
+    }
   })
 
   it('activates the new model, rolls back to the shipped one, and refuses an unknown model', async () => {

@@ -17,6 +17,8 @@ export const defaultTrainForm = {
   manifestPath: '',
   loss: 'sdtw' as 'bce' | 'sdtw' | 'sdtw-div' | 'ctc',
   targets: 'typed' as 'typed' | 'segments',
+  /** Train on tuning-compensated chroma (the API's `features: 'tuned'`), else the seed's untuned chroma. */
+  tunedFeatures: true,
   softLength: 16,
   pad: 'uniform' as 'uniform' | 'last' | 'unfold' | 'none',
   gammaSchedule: true,
@@ -83,6 +85,7 @@ export function configOf(f: TrainForm): TrainConfigInput {
     corpus: corpusOf(f),
     loss: f.loss,
     targets: f.targets,
+    features: f.tunedFeatures ? 'tuned' : 'seed',
     softLength: f.softLength,
     pad: f.pad,
     stabilisers: { gammaSchedule: f.gammaSchedule, diagonalPrior: f.diagonalPrior, normalize: f.normalize },
