@@ -241,4 +241,71 @@ describe.skipIf(!!missing || !hasCorpus())('browser mode, as a person uses it', 
     await page.getByTestId('compute-chroma').waitFor()
     expect(errors).toEqual([])
   })
+
+  flow('flags the boundaries the aligner is unsure of, and U steps through the places to check', async () => {
+    // synth11: one-beat chord changes at 150 bpm, where the aligner is unsure of several places
+    const fast = loadManifest().find((i) => i.id === 'synth11')!
+    await page.getByRole('button', { name: 'Library', exact: true }).click()
+    const chooser = page.waitForEvent('filechooser')
+    await page.getByTestId('open-audio').click()
+    await (await chooser).setFiles(corpusPath(fast.audio))
+    await page.waitForSelector('[data-testid=chord-sequence]')
+    await page.getByTestId('chord-sequence').click()
+    await page.keyboard.type(readFileSync(corpusPath(fast.chords), 'utf8').trim())
+    await page.getByTestId('align').click()
+    await page.waitForSelector('[data-testid=editor][data-busy=""]', { timeout: 60_000 })
+    await page.waitForSelector('[data-testid=segment][data-confidence]:not([data-confidence=""])')
+    // what the lane shows: chords with their confidence, boundaries with theirs and whether flagged
+    const segs = await page.$$eval('[data-testid=segment]', (els) =>
+      els.map((e) => ({
+        start: Number(e.getAttribute('data-start')),
+        conf: e.getAttribute('data-confidence'),
+      })),
+    )
+    const bnds = await page.$$eval('[data-testid=boundary]', (els) =>
+      els.map((e) => ({ conf: e.getAttribute('data-confidence'), flagged: e.classList.contains('unsure') })),
+    )
+    expect(bnds.length).toBe(segs.length - 1)
+    // every boundary the aligner placed has its confidence; exactly those below 0.5 are flagged
+    for (const b of bnds) {
+      expect(b.conf).not.toBe('')
+      expect(b.flagged).toBe(Number(b.conf) < 0.5)
+    }
+    // the places to check, in time order: a flagged boundary, then a chord below 0.8 starting there
+    const places: string[] = []
+    segs.forEach((s, i) => {
+      if (i > 0 && bnds[i - 1]!.flagged) places.push(`boundary ${i - 1}`)
+      if (s.conf !== '' && Number(s.conf) < 0.8) places.push(`segment ${i}`)
+    })
+    console.log(
+      `[e2e] ${fast.id}: ${bnds.filter((b) => b.flagged).length} of ${bnds.length} boundaries flagged, ${places.length} places to check`,
+    )
+    expect(places.length).toBeGreaterThan(0) // what this clip is here for
+    const focus = async () => {
+      const b = page.locator('[data-testid=boundary].focused')
+      if ((await b.count()) === 1) return `boundary ${await b.getAttribute('data-index')}`
+      const c = page.locator('[data-testid=segment][aria-selected=true]')
+      return (await c.count()) === 1 ? `segment ${await c.getAttribute('data-index')}` : null
+    }
+    await page.keyboard.press('Escape')
+    const visited: string[] = []
+    for (let k = 0; k <= places.length; k++) {
+      const before = await focus()
+      await page.keyboard.press('u')
+      const now = await focus()
+      if (now === before || now === null) break
+      visited.push(now)
+    }
+    // from the cursor on, each press went to the next place, in order, and the last press said so
+    const first = places.indexOf(visited[0] ?? '')
+    expect(first).toBeGreaterThanOrEqual(0)
+    expect(visited).toEqual(places.slice(first))
+    await page.locator('.toast', { hasText: 'No later place to check' }).waitFor()
+    if (visited.length >= 2) {
+      await page.keyboard.press('Shift+U')
+      expect(await focus()).toBe(visited.at(-2))
+    }
+    await shot(page, '13-uncertain-flagged')
+    expect(errors).toEqual([])
+  })
 })

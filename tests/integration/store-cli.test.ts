@@ -70,7 +70,7 @@ describe('library commands', () => {
     expect(rm.stdout).toMatch(/removed "tune" \(id \d+\) and 1 revisions/)
     expect(chordwarp(['library', 'rm', 'other', '--db', db]).code).toBe(0)
     expect(JSON.parse(chordwarp(['library', 'ls', '--db', db, '--json']).stdout).total).toBe(0)
-    expect(chordwarp(['library', 'check', '--db', db]).stdout).toMatch(/: ok \(schema v3\)/)
+    expect(chordwarp(['library', 'check', '--db', db]).stdout).toMatch(/: ok \(schema v4\)/)
   })
 
   test('CHORDWARP_DB is the default library; a missing one is empty for ls and an error for show', () => {

@@ -132,6 +132,7 @@ export class StoreLibrary implements LibraryPort {
       end: s.end,
       label: s.label,
       confidence: s.confidence ?? null,
+      startConfidence: s.startConfidence ?? null,
     }))
     const sequence = rev.sequenceId === null ? null : this.store.sequences.get(rev.sequenceId).text
     return { revision: this.#rev(rev), segments, sequence, locks: rev.locks }
@@ -154,6 +155,7 @@ export class StoreLibrary implements LibraryPort {
           end: s.end,
           label: s.label,
           confidence: s.confidence ?? null,
+          startConfidence: s.startConfidence ?? null,
         })),
         author: this.#author,
         source: rev.source,

@@ -26,6 +26,21 @@ type Task = (input: unknown, progress: Progress) => Promise<unknown>
 /** Segment confidences travel with 4 decimals (the posterior is not more precise than that). */
 const conf = (c: number) => Math.round(Math.min(1, Math.max(0, c)) * 1e4) / 1e4
 
+/**
+ * The confidence of each segment's start boundary, from the aligner's boundaries (same times as the
+ * segments' starts; the first segment has none).
+ */
+function startConfidences(r: CoreAlignResult): (number | null)[] {
+  const byTime = [...r.boundaries].sort((a, b) => a.time - b.time)
+  let k = 0
+  return r.segments.map((s, i) => {
+    if (i === 0) return null
+    while (k < byTime.length && byTime[k]!.time < s.start - 1e-9) k++
+    const b = byTime[k]
+    return b && Math.abs(b.time - s.start) <= 1e-9 ? conf(b.confidence) : null
+  })
+}
+
 /** Warnings of the aligner with the time span of the chord they name. */
 function warnings(r: CoreAlignResult): AlignWarning[] {
   return r.warnings.map((w) => {
@@ -85,11 +100,13 @@ export const TASKS: Record<string, Task> = {
       ...(duration !== null && duration > 0 ? { duration } : {}),
       model: probs,
     })
-    const segments: SegmentDto[] = r.segments.map((s) => ({
+    const starts = startConfidences(r)
+    const segments: SegmentDto[] = r.segments.map((s, i) => ({
       start: s.start,
       end: s.end,
       label: s.label,
       confidence: conf(s.confidence),
+      startConfidence: starts[i]!,
     }))
     const shift =
       r.transposition === 0 ? '' : `, heard ${r.transposition > 0 ? '+' : ''}${r.transposition} semitone`

@@ -36,6 +36,7 @@ interface SegmentRow {
   end_s: number
   label: string
   confidence: number | null
+  start_confidence: number | null
 }
 
 function toRevision(r: RevisionRow): Revision {
@@ -113,6 +114,8 @@ export function validateSegments(segments: readonly StoredSegment[]): void {
       throw invalid(`${at}: "${s.label}" is not a Harte chord label (e.g. C:maj, A:min7/b3, N)`)
     if (s.confidence != null && !(s.confidence >= 0 && s.confidence <= 1))
       throw invalid(`${at}: confidence ${s.confidence} is outside 0..1`)
+    if (s.startConfidence != null && !(s.startConfidence >= 0 && s.startConfidence <= 1))
+      throw invalid(`${at}: start confidence ${s.startConfidence} is outside 0..1`)
   })
 }
 
@@ -138,12 +141,13 @@ export class Annotations {
       insert: db.prepare(`INSERT INTO revisions
         (recording_id, parent_id, author, created_at, source, status, sequence_id, model_id, note, segment_count, locks)
         VALUES (@recording_id, @parent_id, @author, @created_at, @source, @status, @sequence_id, @model_id, @note, @segment_count, @locks)`),
-      segment: db.prepare(`INSERT INTO segments (revision_id, idx, start_s, end_s, label, confidence)
-        VALUES (@revision_id, @idx, @start_s, @end_s, @label, @confidence)`),
+      segment:
+        db.prepare(`INSERT INTO segments (revision_id, idx, start_s, end_s, label, confidence, start_confidence)
+        VALUES (@revision_id, @idx, @start_s, @end_s, @label, @confidence, @start_confidence)`),
       setCurrent: db.prepare('UPDATE recordings SET current_revision_id = @revision WHERE id = @id'),
       byId: db.prepare('SELECT * FROM revisions WHERE id = ?'),
       segments: db.prepare(
-        'SELECT start_s, end_s, label, confidence FROM segments WHERE revision_id = ? ORDER BY idx',
+        'SELECT start_s, end_s, label, confidence, start_confidence FROM segments WHERE revision_id = ? ORDER BY idx',
       ),
       list: db.prepare('SELECT * FROM revisions WHERE recording_id = ? ORDER BY id DESC'),
       setStatus: db.prepare('UPDATE revisions SET status = @status WHERE id = @id'),
@@ -183,6 +187,7 @@ export class Annotations {
           end_s: s.end,
           label: s.label,
           confidence: s.confidence ?? null,
+          start_confidence: s.startConfidence ?? null,
         })
       })
       if (input.makeCurrent !== false) st.setCurrent.run({ id: input.recordingId, revision: id })
@@ -225,6 +230,7 @@ export class Annotations {
       segments: rows.map((s) => {
         const seg: StoredSegment = { start: s.start_s, end: s.end_s, label: s.label }
         if (s.confidence !== null) seg.confidence = s.confidence
+        if (s.start_confidence !== null) seg.startConfidence = s.start_confidence
         return seg
       }),
     }

@@ -168,6 +168,13 @@ BEFORE UPDATE OF recording_id, author, created_at, source, segment_count, note, 
 BEGIN SELECT RAISE(ABORT, 'annotation revisions are immutable: save a new revision'); END;
 `,
   },
+  {
+    version: 4,
+    name: "the aligner's confidence of each segment's start boundary",
+    sql: `
+ALTER TABLE segments ADD COLUMN start_confidence REAL;
+`,
+  },
 ]
 
 /** The schema version this code writes and reads. */

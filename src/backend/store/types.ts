@@ -86,6 +86,8 @@ export interface Revision {
 export interface StoredSegment extends Segment {
   /** 0..1 from the aligner, when known. */
   confidence?: number | null
+  /** 0..1: the aligner's confidence of the boundary this segment starts at, when known. */
+  startConfidence?: number | null
 }
 
 export interface RevisionWithSegments extends Revision {

@@ -22,6 +22,12 @@ export const SegmentDto = z.strictObject({
   label: z.string().min(1).max(200),
   /** Posterior confidence of the aligner in [0, 1]; null/absent for hand-edited segments. */
   confidence: z.number().min(0).max(1).nullable().optional(),
+  /**
+   * Confidence of the boundary this segment starts at: the aligner's posterior probability that the
+   * chord change lies within its tolerance (±0.1 s) of `start`, in [0, 1]; null/absent where it has
+   * none (the first segment, a boundary moved by hand, recognition).
+   */
+  startConfidence: z.number().min(0).max(1).nullable().optional(),
 })
 export type SegmentDto = z.infer<typeof SegmentDto>
 

@@ -3,8 +3,10 @@ import { encodeFloat32, type SegmentDto } from '../../../src/core/api/client'
 import { chromaView } from '../../../src/renderer/src/state/chroma'
 import { History } from '../../../src/renderer/src/state/history'
 import { canonicalLabel, prettyLabel } from '../../../src/renderer/src/state/labels'
+import { stepUncertain } from '../../../src/renderer/src/state/review'
 import {
   adjacentBoundary,
+  adjacentUncertain,
   anchorsFromLocks,
   boundaries,
   liveLocks,
@@ -17,6 +19,7 @@ import {
   snapToLocks,
   splitAt,
   toggleLock,
+  uncertainPlaces,
 } from '../../../src/renderer/src/state/segments'
 
 const segs: SegmentDto[] = [
@@ -79,6 +82,97 @@ describe('edits', () => {
     expect(mergeWithNext(segs, 3)).toEqual(segs)
     const r = relabel(segs, 2, 'A:min')
     expect(r[2]).toEqual({ start: 4, end: 6, label: 'A:min', confidence: null })
+  })
+})
+
+describe('boundary confidence and the places to check', () => {
+  // an aligned lane: each segment carries the confidence of the boundary it starts at
+  const aligned: SegmentDto[] = [
+    { start: 0, end: 1.5, label: 'N', confidence: 0.9 },
+    { start: 1.5, end: 4, label: 'C:maj', confidence: 0.85, startConfidence: 0.95 },
+    { start: 4, end: 6, label: 'A:min7', confidence: 0.4, startConfidence: 0.25 },
+    { start: 6, end: 9, label: 'G:maj/3', confidence: 0.95, startConfidence: 0.45 },
+    { start: 9, end: 10, label: 'D:maj', confidence: 0.7, startConfidence: 0.6 },
+  ]
+
+  it('lists unsure boundaries and chords in time order, boundary before the chord it starts', () => {
+    expect(uncertainPlaces(aligned).map((p) => [p.kind, p.index, p.time, p.confidence])).toEqual([
+      ['boundary', 1, 4, 0.25],
+      ['segment', 2, 4, 0.4],
+      ['boundary', 2, 6, 0.45],
+      ['segment', 4, 9, 0.7], // a chord below 0.8; its start boundary (0.6) is above the boundaries' 0.5
+    ])
+    // a locked boundary is the user's decision: not listed
+    expect(uncertainPlaces(aligned, [6]).map((p) => p.time)).toEqual([4, 4, 9])
+    const doubtful = uncertainPlaces(aligned, [], { segment: 0.55, boundary: 0.3 })
+    expect(doubtful.map((p) => p.kind)).toEqual(['boundary', 'segment'])
+  })
+
+  it('steps forward and back from the cursor, a focused boundary or a selected chord', () => {
+    const places = uncertainPlaces(aligned)
+    const at = (time: number, kind: 'boundary' | 'segment' | null) => ({ time, kind })
+    expect(adjacentUncertain(places, at(0, null), 1)).toMatchObject({ kind: 'boundary', index: 1 })
+    // the cursor on a place: that one is "here", the next is after it
+    expect(adjacentUncertain(places, at(4, null), 1)).toMatchObject({ kind: 'boundary', index: 2 })
+    expect(adjacentUncertain(places, at(4, 'boundary'), 1)).toMatchObject({ kind: 'segment', index: 2 })
+    expect(adjacentUncertain(places, at(4, 'segment'), 1)).toMatchObject({ kind: 'boundary', index: 2 })
+    expect(adjacentUncertain(places, at(6, 'boundary'), 1)).toMatchObject({ kind: 'segment', index: 4 })
+    expect(adjacentUncertain(places, at(9, 'segment'), 1)).toBeNull()
+    expect(adjacentUncertain(places, at(6, 'boundary'), -1)).toMatchObject({ kind: 'segment', index: 2 })
+    expect(adjacentUncertain(places, at(4, 'segment'), -1)).toMatchObject({ kind: 'boundary', index: 1 })
+    expect(adjacentUncertain(places, at(4, 'boundary'), -1)).toBeNull()
+    expect(adjacentUncertain(places, at(8, null), -1)).toMatchObject({ kind: 'boundary', index: 2 })
+  })
+
+  it('focuses the place and moves the cursor there (U), or leaves everything when there is none', () => {
+    const ed = {
+      segments: aligned,
+      locks: [] as number[],
+      focusedBoundary: null as number | null,
+      selected: null as number | null,
+    }
+    const calls: string[] = []
+    const core = {
+      time: 0,
+      seek: (t: number) => calls.push(`seek ${t}`),
+      reveal: (t: number) => calls.push(`reveal ${t}`),
+    }
+    const step = (dir: 1 | -1) => stepUncertain(ed as never, core, dir)
+    expect(step(1)).toMatchObject({ kind: 'boundary', index: 1 })
+    expect(ed).toMatchObject({ focusedBoundary: 1, selected: null })
+    expect(step(1)).toMatchObject({ kind: 'segment', index: 2 })
+    expect(ed).toMatchObject({ focusedBoundary: null, selected: 2 })
+    expect(step(1)).toMatchObject({ kind: 'boundary', index: 2 })
+    expect(step(1)).toMatchObject({ kind: 'segment', index: 4 })
+    expect(step(1)).toBeNull()
+    expect(ed).toMatchObject({ focusedBoundary: null, selected: 4 })
+    expect(step(-1)).toMatchObject({ kind: 'boundary', index: 2 })
+    expect(calls).toEqual([
+      'seek 4',
+      'reveal 4',
+      'seek 4',
+      'reveal 4',
+      'seek 6',
+      'reveal 6',
+      'seek 9',
+      'reveal 9',
+      'seek 6',
+      'reveal 6',
+    ])
+  })
+
+  it('edits drop the confidence of the boundaries they place, and keep the others', () => {
+    const moved = moveBoundary(aligned, 1, 4.5)
+    expect(moved[2]).toMatchObject({ start: 4.5, confidence: null, startConfidence: null })
+    expect(moved[3]!.startConfidence).toBe(0.45)
+    expect(uncertainPlaces(moved).map((p) => p.time)).toEqual([6, 9])
+    const split = splitAt(aligned, 1, 3)
+    expect(split[1]!.startConfidence).toBe(0.95) // the chord still starts at the aligned boundary
+    expect(split[2]).toMatchObject({ start: 3, startConfidence: null }) // a boundary placed by hand
+    const merged = mergeWithNext(aligned, 1)
+    expect(merged[1]).toMatchObject({ start: 1.5, end: 6, startConfidence: 0.95 })
+    expect(merged[2]!.startConfidence).toBe(0.45)
+    expect(relabel(aligned, 2, 'A:min')[2]!.startConfidence).toBe(0.25) // timing unchanged
   })
 })
 

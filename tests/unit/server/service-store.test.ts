@@ -76,7 +76,7 @@ describe.skipIf(!hasCorpus())('service over the store', () => {
     const segs = [
       { start: 0, end: 2, label: 'N' },
       { start: 2, end: 10, label: 'C:maj7', confidence: 0.9 },
-      { start: 10, end: 22.7, label: 'A:min/b3', confidence: 0.6 },
+      { start: 10, end: 22.7, label: 'A:min/b3', confidence: 0.6, startConfidence: 0.45 },
     ]
     const save = (parentId: string | null, reviewed: boolean) =>
       service.invoke('saveAnnotation', {
@@ -105,7 +105,9 @@ describe.skipIf(!hasCorpus())('service over the store', () => {
       end: 22.7,
       label: 'A:min/b3',
       confidence: expect.closeTo(0.6, 6),
+      startConfidence: expect.closeTo(0.45, 6),
     })
+    expect(d.current?.segments[1]?.startConfidence).toBeNull() // none was given
     expect(d.typedSequence).toBe('Cmaj7 Am/C')
     // locked boundaries are part of the revision: ascending, once each; the earlier revision has none
     expect(d.current?.locks).toEqual([2, 10])
@@ -156,6 +158,16 @@ describe.skipIf(!hasCorpus())('service over the store', () => {
     expect(a.segments.at(-1)!.end).toBeCloseTo(up.duration, 6)
     for (let i = 1; i < a.segments.length; i++) expect(a.segments[i]!.start).toBe(a.segments[i - 1]!.end)
     for (const x of a.segments) expect(x.confidence).toBeGreaterThanOrEqual(0)
+    // every chord change carries the aligner's boundary confidence; the first segment has no start boundary
+    expect(a.segments[0]!.startConfidence).toBeNull()
+    for (const x of a.segments.slice(1)) {
+      expect(x.startConfidence).toBeGreaterThanOrEqual(0)
+      expect(x.startConfidence).toBeLessThanOrEqual(1)
+    }
+    const bc = a.segments.slice(1).map((x) => x.startConfidence!)
+    console.log(
+      `[service] synth04 boundary confidences: min ${Math.min(...bc).toFixed(2)}, median ${[...bc].sort((p, q) => p - q)[bc.length >> 1]!.toFixed(2)}, ${bc.filter((c) => c < 0.8).length} of ${bc.length} below 0.8`,
+    )
 
     // lock chord 3's start half a second later than found: the new alignment must keep it there
     const time = chords[3]!.start + 0.5

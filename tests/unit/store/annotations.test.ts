@@ -10,8 +10,8 @@ describe('annotations', () => {
     const r = addRecording(s, 'song')
     const segments = [
       { start: 0, end: 1.25, label: 'N' },
-      { start: 1.25, end: 2.5, label: 'A:min7/b3', confidence: 0.75 },
-      { start: 2.5, end: 4, label: 'Db:maj(9,#11)', confidence: 0 },
+      { start: 1.25, end: 2.5, label: 'A:min7/b3', confidence: 0.75, startConfidence: 0.5 },
+      { start: 2.5, end: 4, label: 'Db:maj(9,#11)', confidence: 0, startConfidence: 1 },
       { start: 4, end: 4, label: 'X' },
     ]
     const rev = s.annotations.saveRevision({
@@ -156,6 +156,9 @@ describe('annotations', () => {
     ).toThrow(/segment 2: starts at 0 s, before the previous/)
     expect(() => save({ segments: [{ start: 0, end: 1, label: 'C:maj', confidence: 2 }] })).toThrow(
       /confidence/,
+    )
+    expect(() => save({ segments: [{ start: 0, end: 1, label: 'C:maj', startConfidence: -0.1 }] })).toThrow(
+      /segment 1: start confidence -0.1 is outside 0..1/,
     )
     expect(() => save({ source: 'guessed' })).toThrow(/source must be one of typed \| aligned/)
     expect(() => save({ author: ' ' })).toThrow(/author/)

@@ -69,6 +69,7 @@ test('opening a v1 library upgrades it to the current schema and keeps its data'
     expect(cur.status).toBe('draft')
     // v3 gave revisions their locked boundaries: none for the old ones
     expect(cur.locks).toEqual([])
+    // v4 gave segments the confidence of their start boundary: none for the old ones
     expect(cur.segments).toEqual([{ start: 0, end: 3, label: 'C:maj(9)' }])
     expect(s.annotations.getRevision(1).segments.map((x) => x.label)).toEqual(['A:min7/b3', 'N'])
     expect(s.recordings.search('jazz').map((r) => r.name)).toEqual(['song'])
@@ -89,6 +90,6 @@ test('a v1 library cannot be upgraded through a read-only open', () => {
   const path = join(dir, 'v1.db')
   makeV1(path)
   expect(() => openStore(path, { readonly: true })).toThrow(
-    /must be upgraded to v3, which needs write access/,
+    /must be upgraded to v4, which needs write access/,
   )
 })

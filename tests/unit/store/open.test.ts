@@ -70,7 +70,7 @@ describe('openStore', () => {
     expectStoreError(
       () => openStore(path),
       'newer-schema',
-      /newer ChordWarp \(schema v99, this version reads up to v3\).*update ChordWarp/,
+      /newer ChordWarp \(schema v99, this version reads up to v4\).*update ChordWarp/,
     )
     expect(sha(path)).toBe(before)
   })

@@ -2,6 +2,7 @@
  * Colours of alignment confidence: red (doubtful) → amber (check) → green (confident); blue = no score
  * (moved or relabelled by hand, or imported from a file).
  */
+import { CHECK_BELOW, DOUBT_BELOW } from '../state/segments'
 
 const STOPS: [number, [number, number, number]][] = [
   [0, [217, 83, 79]],
@@ -25,8 +26,14 @@ export function confColor(c: number | null | undefined): string {
   return 'rgb(47, 158, 115)'
 }
 
-/** Words for a confidence, matching the colour bands. */
-export function confWord(c: number | null | undefined): string {
+/** Words for a confidence, matching the colour bands (of a segment, or of a boundary: segments.ts). */
+export function confWord(c: number | null | undefined, kind: 'segment' | 'boundary' = 'segment'): string {
   if (c === null || c === undefined) return 'no score'
-  return c >= 0.8 ? 'confident' : c >= 0.55 ? 'check' : 'doubtful'
+  return c >= CHECK_BELOW[kind] ? 'confident' : c >= DOUBT_BELOW[kind] ? 'check' : 'doubtful'
+}
+
+/** Colour of a boundary's confidence: the segments' red, amber or green, by the boundaries' own bands. */
+export function boundaryColor(c: number | null | undefined): string {
+  if (c === null || c === undefined) return confColor(c)
+  return confColor(c < DOUBT_BELOW.boundary ? 0 : c < CHECK_BELOW.boundary ? 0.65 : 1)
 }

@@ -55,7 +55,8 @@ export function adjacentBoundary(segs: readonly SegmentDto[], t: number, dir: 1 
 
 /**
  * Move boundary b (between segment b and b+1) to time t, clamped so that both neighbours keep at
- * least MIN_SEGMENT. The two segments become hand-edited (confidence null).
+ * least MIN_SEGMENT. The two segments become hand-edited (confidence null), and the boundary the
+ * user placed has no aligner confidence any more (startConfidence null).
  */
 export function moveBoundary(segs: readonly SegmentDto[], b: number, t: number): SegmentDto[] {
   const left = segs[b]
@@ -67,7 +68,7 @@ export function moveBoundary(segs: readonly SegmentDto[], b: number, t: number):
   const time = Math.min(hi, Math.max(lo, t))
   const out = [...segs]
   out[b] = { ...left, end: time, confidence: null }
-  out[b + 1] = { ...right, start: time, confidence: null }
+  out[b + 1] = { ...right, start: time, confidence: null, startConfidence: null }
   return out
 }
 
@@ -76,7 +77,12 @@ export function splitAt(segs: readonly SegmentDto[], i: number, t: number): Segm
   const s = segs[i]
   if (!s || t < s.start + MIN_SEGMENT || t > s.end - MIN_SEGMENT) return [...segs]
   const out = [...segs]
-  out.splice(i, 1, { ...s, end: t, confidence: null }, { ...s, start: t, confidence: null })
+  out.splice(
+    i,
+    1,
+    { ...s, end: t, confidence: null },
+    { ...s, start: t, confidence: null, startConfidence: null },
+  )
   return out
 }
 
@@ -86,7 +92,9 @@ export function mergeWithNext(segs: readonly SegmentDto[], i: number): SegmentDt
   const b = segs[i + 1]
   if (!a || !b) return [...segs]
   const out = [...segs]
-  out.splice(i, 2, { start: a.start, end: b.end, label: a.label, confidence: null })
+  const merged: SegmentDto = { start: a.start, end: b.end, label: a.label, confidence: null }
+  if (a.startConfidence != null) merged.startConfidence = a.startConfidence
+  out.splice(i, 2, merged)
   return out
 }
 
@@ -151,4 +159,77 @@ export function snapToLocks(segs: readonly SegmentDto[], locks: readonly number[
     out[b + 1]!.start = t
   }
   return out
+}
+
+/**
+ * Below these the aligner's confidence reads "check" (lib/confidence.ts's bands). A segment's
+ * confidence is the mean posterior of its label over its frames; a boundary's is the posterior mass
+ * within ±0.1 s of it, which is spread thinner (it rarely exceeds 0.9 even where the boundary is
+ * exact), so it has bands of its own. Measured on the dev corpus's test split (614 boundaries,
+ * rendered audio, `docs/app.md`): below 0.5, 29 % of boundaries were more than 0.2 s off; at or above
+ * 0.5, 1.2 % (`node bench/boundary-confidence.mjs`).
+ */
+export const CHECK_BELOW = { segment: 0.8, boundary: 0.5 } as const
+/** Below these the confidence reads "doubtful". Boundaries below 0.3: 57 % more than 0.2 s off. */
+export const DOUBT_BELOW = { segment: 0.55, boundary: 0.3 } as const
+
+/** A place the aligner is unsure of: a boundary (between segment `index` and the next) or a segment. */
+export interface UncertainPlace {
+  kind: 'boundary' | 'segment'
+  index: number
+  /** Where it is: the boundary's time or the segment's start [seconds]. */
+  time: number
+  confidence: number
+}
+
+/**
+ * The places to review, in time order: boundaries whose confidence is below `below.boundary` (locked
+ * ones are the user's and are left out) and segments whose confidence is below `below.segment`.
+ * Hand-edited ones have no confidence and are not listed.
+ */
+export function uncertainPlaces(
+  segs: readonly SegmentDto[],
+  locks: readonly number[] = [],
+  below: { segment: number; boundary: number } = CHECK_BELOW,
+): UncertainPlace[] {
+  const out: UncertainPlace[] = []
+  segs.forEach((s, i) => {
+    const sc = s.startConfidence
+    if (i > 0 && sc != null && sc < below.boundary && !isLocked(locks, s.start))
+      out.push({ kind: 'boundary', index: i - 1, time: s.start, confidence: sc })
+    if (s.confidence != null && s.confidence < below.segment)
+      out.push({ kind: 'segment', index: i, time: s.start, confidence: s.confidence })
+  })
+  return out
+}
+
+/** Order of two places: by time, and at the same time a boundary before the segment it starts. */
+function comparePlaces(
+  a: { time: number; kind: UncertainPlace['kind'] },
+  b: { time: number; kind: UncertainPlace['kind'] },
+): number {
+  if (Math.abs(a.time - b.time) > SAME_TIME) return a.time - b.time
+  return (a.kind === 'segment' ? 1 : 0) - (b.kind === 'segment' ? 1 : 0)
+}
+
+/**
+ * The uncertain place after (dir = 1) or before (dir = −1) a position, or null.
+ * @param places as `uncertainPlaces` gives them (in order)
+ * @param at the position: a time and the kind of place focused there, or null (the playback cursor:
+ *   places within 1 ms of it count as here, not after or before)
+ */
+export function adjacentUncertain(
+  places: readonly UncertainPlace[],
+  at: { time: number; kind: UncertainPlace['kind'] | null },
+  dir: 1 | -1,
+): UncertainPlace | null {
+  const side = (p: UncertainPlace) =>
+    at.kind === null
+      ? Math.abs(p.time - at.time) <= SAME_TIME
+        ? 0
+        : p.time - at.time
+      : comparePlaces(p, { time: at.time, kind: at.kind })
+  if (dir > 0) return places.find((p) => side(p) > 0) ?? null
+  for (let i = places.length - 1; i >= 0; i--) if (side(places[i]!) < 0) return places[i]!
+  return null
 }
