@@ -61,7 +61,10 @@ describe.skipIf(!!missing || !hasCorpus())('training and insight in browser mode
       }))
     writeFileSync(manifest(), JSON.stringify({ items }, null, 1))
     ;[server, browser] = await Promise.all([serve(), launch()])
-    const context = await browser.newContext({ viewport: { width: 1440, height: 960 } })
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 960 },
+      acceptDownloads: true,
+    })
     page = await context.newPage()
     page.setDefaultTimeout(20_000)
     errors = watchErrors(page)
@@ -211,5 +214,51 @@ describe.skipIf(!!missing || !hasCorpus())('training and insight in browser mode
       .screenshot({ path: join(SHOTS, 'insight-accuracy.png') })
     await shot(page, 'insight-01-page')
     expect(errors).toEqual([])
+  })
+
+  it('renames a model, exports it, imports the file back, and deletes the copy', async () => {
+    await page.getByTestId('nav-training').click()
+    const activeRow = page.locator('[data-testid=model-row][data-active=true]')
+    await activeRow.waitFor()
+    const id = await activeRow.getAttribute('data-id')
+    const row = page.locator(`[data-testid=model-row][data-id="${id}"]`)
+    // the active model has no Delete button: it cannot be deleted
+    expect(await row.getByTestId('model-delete').count()).toBe(0)
+    await row.getByTestId('model-rename').click()
+    await row.getByTestId('model-rename-input').fill('e2e model')
+    await row.getByTestId('model-rename-input').press('Enter')
+    await expect.poll(() => row.getByTestId('model-name').textContent()).toBe('e2e model')
+
+    const download = page.waitForEvent('download')
+    await row.getByTestId('model-export').click()
+    const file = await download
+    expect(file.suggestedFilename()).toBe('e2e model.json')
+    const path = (await file.path())!
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
+      format: 'chordwarp-model',
+      name: 'e2e model',
+    })
+
+    const rows = page.locator('[data-testid=model-row]')
+    const n = await rows.count()
+    await page.getByTestId('model-import-file').setInputFiles(path)
+    await expect.poll(() => rows.count()).toBe(n + 1)
+    const copy = page.locator('[data-testid=model-row][data-active=false]', { hasText: 'e2e model' })
+    expect(await copy.count()).toBe(1)
+    await shot(page, 'train-05-models')
+    await copy.getByTestId('model-delete').click()
+    await copy.getByTestId('model-delete-confirm').click()
+    await expect.poll(() => rows.count()).toBe(n)
+    expect(await row.getAttribute('data-active')).toBe('true') // the active one stayed
+    expect(errors).toEqual([])
+    // a file that is not a model: one line, nothing added (the browser logs the API's 400 answer)
+    const junk = join(dir, 'notes.json')
+    writeFileSync(junk, '{"chords": ["C", "G"]}')
+    await page.getByTestId('model-import-file').setInputFiles(junk)
+    await expect
+      .poll(() => page.getByTestId('model-error').textContent())
+      .toMatch(/^notes\.json is not a ChordWarp model file/)
+    expect(await rows.count()).toBe(n)
+    expect(errors).toEqual([expect.stringMatching(/status of 400 \(Bad Request\)/)])
   })
 })

@@ -153,6 +153,10 @@ export interface TrainingPort {
     o: { runId?: string | null; active?: boolean; metrics?: Record<string, unknown> },
   ): StoredModel
   setActiveModel(id: string | null): void
+  /** Rename a model; null when there is none with this id. */
+  renameModel(id: string, name: string): StoredModel | null
+  /** Delete a model; false when there was none. */
+  removeModel(id: string): boolean
   createRun(config: Record<string, unknown>, fingerprint: string | null): string
   appendLoss(runId: string, e: { epoch: number; trainLoss: number; valLoss: number | null; ms: number }): void
   finishRun(

@@ -86,6 +86,17 @@ export class StoreTraining implements TrainingPort {
     this.store.models.setActive(id === null ? null : (num(id) ?? -1))
   }
 
+  renameModel(id: string, name: string): StoredModel | null {
+    const n = num(id)
+    if (n === null || !this.model(id)) return null
+    return this.#model(this.store.models.rename(n, name))
+  }
+
+  removeModel(id: string): boolean {
+    const n = num(id)
+    return n === null ? false : this.store.models.remove(n)
+  }
+
   createRun(config: Record<string, unknown>, fingerprint: string | null): string {
     return String(this.store.runs.create({ config, corpusFingerprint: fingerprint }).id)
   }

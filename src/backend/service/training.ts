@@ -34,6 +34,8 @@ import {
   defaultDiagonalPrior,
   defaultGammaSchedule,
   isSoftDtwLoss,
+  MODEL_FORMAT,
+  MODEL_VERSION,
   type ModelFile,
   type Recording,
   sequenceClasses,
@@ -155,6 +157,10 @@ export function trainingHandlers(
   | 'listModels'
   | 'getModel'
   | 'setActiveModel'
+  | 'renameModel'
+  | 'removeModel'
+  | 'exportModel'
+  | 'importModel'
   | 'train'
   | 'listRuns'
   | 'getTargetDistribution'
@@ -537,6 +543,64 @@ export function trainingHandlers(
       port().setActiveModel(modelId)
       d.emit('models-changed', { activeModelId: modelId })
       return { activeModelId: modelId }
+    },
+
+    renameModel: async ({ modelId, name }) => {
+      modelOrThrow(modelId)
+      const m = port().renameModel(modelId, name)
+      if (!m) throw new ApiError('not-found', `no model "${modelId}" in the library`)
+      d.emit('models-changed', { activeModelId: port().activeModelId() })
+      return summary(m)
+    },
+
+    removeModel: async ({ modelId }) => {
+      const { info } = modelOrThrow(modelId)
+      if (info.active)
+        throw new ApiError(
+          'conflict',
+          `"${info.name}" is the active model: make another one active (or none) before deleting it`,
+        )
+      const removed = port().removeModel(modelId)
+      d.emit('models-changed', { activeModelId: port().activeModelId() })
+      return { removed }
+    },
+
+    exportModel: async ({ modelId }) => {
+      const { info, file } = modelOrThrow(modelId)
+      const stem = info.name.replace(/[^\p{L}\p{N} ._-]+/gu, '_').trim() || `model-${info.id}`
+      return {
+        filename: `${stem}.json`,
+        mime: 'application/json',
+        content: `${JSON.stringify({ ...file, name: info.name })}\n`,
+      }
+    },
+
+    importModel: async ({ filename, content }) => {
+      const p = port()
+      const bad = (why: string) =>
+        new ApiError('bad-request', `${filename} is not a ChordWarp model file: ${why}`)
+      let json: unknown
+      try {
+        json = JSON.parse(content)
+      } catch (e) {
+        throw bad(`its JSON does not parse (${(e as Error).message})`)
+      }
+      const f = json as Partial<ModelFile> | null
+      if (!f || typeof f !== 'object' || f.format !== MODEL_FORMAT)
+        throw bad(`"format" is not "${MODEL_FORMAT}" (write one with chordwarp train -o, or Export in Models)`)
+      if (f.version !== MODEL_VERSION)
+        throw bad(`model file version ${String(f.version)} is not supported (this ChordWarp reads ${MODEL_VERSION})`)
+      // building the model checks the configuration and every weight's shape (in a worker: tfjs)
+      try {
+        await d.runTask<TemplatesDto>('model-templates', { file: f })
+      } catch (e) {
+        throw bad((e as Error).message)
+      }
+      const file = f as ModelFile
+      const name = (typeof file.name === 'string' && file.name.trim()) || filename.replace(/\.json$/i, '')
+      const saved = p.saveModel({ ...file, name }, { metrics: { importedFrom: filename } })
+      d.emit('models-changed', { activeModelId: p.activeModelId() })
+      return summary(saved)
     },
 
     train: async (cfg) => {

@@ -28,6 +28,8 @@ export class Models {
     clearActive: Database.Statement
     setActive: Database.Statement
     active: Database.Statement
+    rename: Database.Statement
+    remove: Database.Statement
   }
 
   constructor(c: StoreContext) {
@@ -43,6 +45,8 @@ export class Models {
       clearActive: db.prepare('UPDATE models SET active = 0 WHERE active = 1'),
       setActive: db.prepare('UPDATE models SET active = 1 WHERE id = ?'),
       active: db.prepare('SELECT * FROM models WHERE active = 1'),
+      rename: db.prepare('UPDATE models SET name = ? WHERE id = ?'),
+      remove: db.prepare('DELETE FROM models WHERE id = ?'),
     }
   }
 
@@ -134,6 +138,24 @@ export class Models {
       })
       tx.immediate()
     })
+  }
+
+  /** Give a model another name; throws `not-found`, `invalid` for an empty name. */
+  rename(id: number, name: string): ModelInfo {
+    if (typeof name !== 'string' || !name.trim()) throw invalid('a model needs a name')
+    this.info(id)
+    this.#c.guard('renaming the model', () => this.#st.rename.run(name.trim(), id))
+    return this.info(id)
+  }
+
+  /**
+   * Delete a model version. Runs and revisions that name it keep their rows (their `model_id`
+   * becomes NULL). Deleting the active one leaves no model active.
+   * @returns false when there was no such model
+   */
+  remove(id: number): boolean {
+    checkId(id, 'model')
+    return this.#c.guard('removing the model', () => this.#st.remove.run(id).changes > 0)
   }
 
   /** The active model with weights, or null. */

@@ -12,7 +12,14 @@ export type {
   MethodOutput,
   ParsedInput,
 } from './methods'
-export { answerSchema, apiMethods, isMethodName, MAX_SEQUENCE_CHARS, METHOD_NAMES } from './methods'
+export {
+  answerSchema,
+  apiMethods,
+  isMethodName,
+  MAX_MODEL_FILE_CHARS,
+  MAX_SEQUENCE_CHARS,
+  METHOD_NAMES,
+} from './methods'
 export { API_METHOD_NAMES, IPC_EVENT_CHANNEL, ipcChannel } from './names'
 export * from './schemas'
 export * from './train-defaults'

@@ -71,6 +71,8 @@ const ModelRef = Id.optional()
 
 /** Longest typed sequence accepted [characters]. */
 export const MAX_SEQUENCE_CHARS = 200_000
+/** Longest model file `importModel` takes [characters] (a conv model with its training record is ~100 kB). */
+export const MAX_MODEL_FILE_CHARS = 16 * 1024 * 1024
 
 export const apiMethods = {
   getInfo: call(z.strictObject({}), ServerInfo, 'version, transport and which capabilities are wired'),
@@ -206,6 +208,31 @@ export const apiMethods = {
     z.strictObject({ modelId: Id.nullable() }),
     z.strictObject({ activeModelId: Id.nullable() }),
     'make a model the one alignment and recognition use (any earlier model: rollback); null: none',
+  ),
+  renameModel: call(
+    z.strictObject({ modelId: Id, name: z.string().trim().min(1).max(120) }),
+    ModelSummary,
+    'give a model another name',
+  ),
+  removeModel: call(
+    z.strictObject({ modelId: Id }),
+    z.strictObject({ removed: z.boolean() }),
+    'delete a model that is not active (its training run stays, without it)',
+  ),
+  exportModel: call(
+    z.strictObject({ modelId: Id }),
+    ExportedFile,
+    'a model as a ChordWarp model file (.json: weights, config, training record), for `--model` or another library',
+  ),
+  importModel: call(
+    z.strictObject({
+      /** The file's name, for messages and the model's name when the file has none. */
+      filename: z.string().min(1).max(255),
+      /** The file's text (a ChordWarp model file). */
+      content: z.string().min(1).max(MAX_MODEL_FILE_CHARS),
+    }),
+    ModelSummary,
+    'add a ChordWarp model file (from `chordwarp train -o`, or exported from another library); not made active',
   ),
   train: job(
     'train',

@@ -199,6 +199,71 @@ describe.skipIf(!hasCorpus() || !built)('training through the service', () => {
     }
   })
 
+  it('renames, exports, imports and deletes models; the active one cannot be deleted', async () => {
+    const renamed = await call<ModelSummary>('renameModel', { modelId: trained.model.id, name: ' my BCE ' })
+    expect(renamed).toMatchObject({ id: trained.model.id, name: 'my BCE', loss: 'bce' })
+    await expect(call('renameModel', { modelId: trained.model.id, name: '  ' })).rejects.toMatchObject({
+      code: 'bad-request',
+    })
+    await expect(call('renameModel', { modelId: '999', name: 'x' })).rejects.toMatchObject({
+      code: 'not-found',
+    })
+
+    // export: a model file with the library's name, that `--model` and other libraries read
+    const out = await call<{ filename: string; mime: string; content: string }>('exportModel', {
+      modelId: trained.model.id,
+    })
+    expect(out).toMatchObject({ filename: 'my BCE.json', mime: 'application/json' })
+    const file = JSON.parse(out.content)
+    expect(file).toMatchObject({ format: 'chordwarp-model', name: 'my BCE', paramCount: 25 })
+    expect(file.training.options.loss).toBe('bce')
+
+    // import it back: a new model (not active) with the same templates
+    const before = modelsChanged.length
+    const imported = await call<ModelSummary>('importModel', { filename: out.filename, content: out.content })
+    expect(imported).toMatchObject({ name: 'my BCE', active: false, loss: 'bce', paramCount: 25 })
+    expect(imported.id).not.toBe(trained.model.id)
+    expect(modelsChanged.length).toBeGreaterThan(before)
+    const a = await call<ModelDetail>('getModel', { modelId: trained.model.id })
+    const b = await call<ModelDetail>('getModel', { modelId: imported.id })
+    expect(b.templates).toEqual(a.templates)
+    // a file without a name takes the file name
+    const nameless = JSON.stringify({ ...file, name: undefined })
+    expect(
+      await call<ModelSummary>('importModel', { filename: 'from-cli.json', content: nameless }),
+    ).toMatchObject({
+      name: 'from-cli',
+    })
+
+    // bad files: one line saying what is wrong, nothing added
+    const count = (await call<ModelSummary[]>('listModels', {})).length
+    const refused = async (content: string, why: RegExp) =>
+      expect(call('importModel', { filename: 'x.json', content })).rejects.toMatchObject({
+        code: 'bad-request',
+        message: expect.stringMatching(why),
+      })
+    await refused(
+      '{"format": "chordwarp-model"',
+      /^x\.json is not a ChordWarp model file: its JSON does not parse/,
+    )
+    await refused('{"weights": []}', /"format" is not "chordwarp-model"/)
+    await refused(JSON.stringify({ ...file, version: 99 }), /version 99 is not supported/)
+    const broken = { ...file, weights: { ...file.weights, templates: [[1, 2, 3]] } }
+    await refused(JSON.stringify(broken), /^x\.json is not a ChordWarp model file: .+/)
+    expect((await call<ModelSummary[]>('listModels', {})).length).toBe(count)
+
+    // deleting: not the active model; another one goes, and its run stays
+    const active = (await call<ModelSummary[]>('listModels', {})).find((m) => m.active)!
+    await expect(call('removeModel', { modelId: active.id })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/is the active model: make another one active/),
+    })
+    expect(await call('removeModel', { modelId: imported.id })).toEqual({ removed: true })
+    const left = await call<ModelSummary[]>('listModels', {})
+    expect(left.map((m) => m.id)).not.toContain(imported.id)
+    await expect(call('removeModel', { modelId: imported.id })).rejects.toMatchObject({ code: 'not-found' })
+  })
+
   it('activates the new model, rolls back to the shipped one, and refuses an unknown model', async () => {
     await call('setActiveModel', { modelId: trained.model.id })
     let models = await call<ModelSummary[]>('listModels', {})

@@ -68,3 +68,19 @@ test('bad input and unknown ids', () => {
   expect(() => s.models.setActive(3)).toThrow(/no model 3/)
   expect(s.models.list()).toEqual([])
 })
+
+test('rename and remove: a run that made the model keeps its row, without the model', () => {
+  const s = ctx.store
+  const run = s.runs.create({ config: { lr: 0.1 } })
+  const a = s.models.save({ name: 'first try', kind: 'dchord', weights, runId: run.id, active: true })
+  s.runs.finish(run.id, 'done', { modelId: a.id })
+  expect(s.models.rename(a.id, '  Beatles, sdtw 16  ')).toMatchObject({ id: a.id, name: 'Beatles, sdtw 16' })
+  expect(s.models.get(a.id).weights).toEqual(weights) // only the name changed
+  expect(() => s.models.rename(a.id, ' ')).toThrow(/a model needs a name/)
+  expect(() => s.models.rename(999, 'x')).toThrow(/model 999/)
+  expect(s.models.remove(a.id)).toBe(true)
+  expect(s.models.remove(a.id)).toBe(false)
+  expect(s.models.list()).toEqual([])
+  expect(s.models.getActive()).toBeNull()
+  expect(s.runs.get(run.id)).toMatchObject({ id: run.id, status: 'done', modelId: null })
+})

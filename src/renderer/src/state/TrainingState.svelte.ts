@@ -37,6 +37,8 @@ export class TrainingState {
   counts = $state.raw<{ train: number; val: number; heldOut: number } | null>(null)
   result = $state.raw<TrainResult | null>(null)
   error = $state<string | null>(null)
+  /** One-line error of the last action on the model list (rename, delete, export, import). */
+  modelError = $state<string | null>(null)
 
   perEpoch = $derived(msPerEpoch(this.points))
   eta = $derived(this.status === 'running' ? etaMs(this.points, this.epochs) : null)
@@ -132,6 +134,47 @@ export class TrainingState {
 
   async cancel(): Promise<void> {
     if (this.jobId && this.status === 'running') await this.#jobs.cancel(this.jobId)
+  }
+
+  /** Give a model another name. */
+  async rename(modelId: string, name: string): Promise<void> {
+    await this.#modelAction(() => this.#api.renameModel({ modelId, name }))
+  }
+
+  /** Delete a model that is not active. */
+  async remove(modelId: string): Promise<void> {
+    await this.#modelAction(() => this.#api.removeModel({ modelId }))
+  }
+
+  /** A model as a file: the text and the name to save it under. */
+  async exportFile(modelId: string): Promise<{ filename: string; content: string; mime: string } | null> {
+    try {
+      return await this.#api.exportModel({ modelId })
+    } catch (e) {
+      this.modelError = message(e)
+      return null
+    }
+  }
+
+  /** Add a model file to the library (not made active). */
+  async importFile(filename: string, content: string): Promise<ModelSummary | null> {
+    let added: ModelSummary | null = null
+    await this.#modelAction(async () => {
+      added = await this.#api.importModel({ filename, content })
+    })
+    return added
+  }
+
+  /** Run a model-list action; its one-line error goes to `modelError`; the list is refreshed either way. */
+  async #modelAction(act: () => Promise<unknown>): Promise<void> {
+    this.modelError = null
+    try {
+      await act()
+    } catch (e) {
+      this.modelError = message(e)
+    } finally {
+      await this.refreshModels()
+    }
   }
 
   /** Make a model the active one (any earlier model: rollback). */
