@@ -587,9 +587,13 @@ export function trainingHandlers(
       }
       const f = json as Partial<ModelFile> | null
       if (!f || typeof f !== 'object' || f.format !== MODEL_FORMAT)
-        throw bad(`"format" is not "${MODEL_FORMAT}" (write one with chordwarp train -o, or Export in Models)`)
+        throw bad(
+          `"format" is not "${MODEL_FORMAT}" (write one with chordwarp train -o, or Export in Models)`,
+        )
       if (f.version !== MODEL_VERSION)
-        throw bad(`model file version ${String(f.version)} is not supported (this ChordWarp reads ${MODEL_VERSION})`)
+        throw bad(
+          `model file version ${String(f.version)} is not supported (this ChordWarp reads ${MODEL_VERSION})`,
+        )
       // building the model checks the configuration and every weight's shape (in a worker: tfjs)
       try {
         await d.runTask<TemplatesDto>('model-templates', { file: f })

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { ctcLoss } from './ctc'
-import { type SoftDtwEngine, softDtw, squaredEuclideanCost } from './sdtw-op'
+import { type SoftDtwEngine, softDtw, softDtwSelf, squaredEuclideanCost } from './sdtw-op'
 import { diagonalPriorBatch, type LengthNormalization, lengthDivisor } from './stabilisers'
 
 /** Probabilities are clipped to [ε, 1 − ε] inside logarithms. */
@@ -80,7 +80,8 @@ export function softDtwLoss(
       C = tf.add(C, tf.tensor3d(diagonalPriorBatch(B, N, M, n, m, options.priorWeight), [B, N, M]))
     let values = softDtw(C, n, m, options.gamma, engine)
     if (options.divergence) {
-      const xx = softDtw(squaredEuclideanCost(probs, probs), n, n, options.gamma, engine)
+      // the self term over whole recordings: n² cells per item, kept out of tfjs (softDtwSelf)
+      const xx = softDtwSelf(probs, n, options.gamma, engine)
       const yy = softDtw(squaredEuclideanCost(targets, targets), m, m, options.gamma, engine)
       values = tf.sub(values, tf.mul(0.5, tf.add(xx, yy)))
     }

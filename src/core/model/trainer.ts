@@ -12,7 +12,7 @@ import { type ChordModel, createModel, defaultModelConfig, type ModelConfig, typ
 import { dtwEngine } from './dtw-engine'
 import { bceLoss, cceLoss, ctcBatchLoss, softDtwLoss } from './losses'
 import { createRng, shuffledIndices } from './rng'
-import type { SoftDtwEngine } from './sdtw-op'
+import { MAX_SELF_CELLS, type SoftDtwEngine } from './sdtw-op'
 import type { TrainItem } from './segments'
 import {
   type DiagonalPrior,
@@ -231,6 +231,13 @@ function prepare(items: readonly TrainItem[], o: TrainOptions, skipped: SkippedI
     } else {
       if (it.coarse.length === 0) {
         skipped.push({ id: it.id, reason: 'empty chord sequence' })
+        continue
+      }
+      if (o.loss === 'sdtw-div' && it.frames * it.frames > MAX_SELF_CELLS) {
+        skipped.push({
+          id: it.id,
+          reason: `${it.frames} frames: the soft-DTW divergence compares a recording with itself (${it.frames}² cells, more than ${MAX_SELF_CELLS}); use soft-DTW, or 150-frame segments`,
+        })
         continue
       }
       if (isSoftDtwLoss(o.loss)) seq = softTarget(it.coarse, o.pad, o.softLength, it.frames)

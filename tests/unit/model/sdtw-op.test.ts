@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectTfBackend } from '../../../src/backend/tf-backend'
-import { dtwEngine, softDtw, squaredEuclideanCost } from '../../../src/core/model'
+import {
+  dtwEngine,
+  MAX_SELF_CELLS,
+  softDtw,
+  softDtwSelf,
+  squaredEuclideanCost,
+} from '../../../src/core/model'
 import { finiteDiff, referenceEngine, refSoftDtw, worstRatio } from './reference'
 
 beforeAll(async () => {
@@ -128,6 +134,79 @@ describe('softDtw tfjs op', () => {
       /gamma/,
     )
     C.dispose()
+  })
+})
+
+describe('softDtwSelf: the self term of the divergence without N×N tensors', () => {
+  const D = 4
+  const N = 7
+  const n = Int32Array.from([7, 4, 5])
+  const X64 = seq(3 * N * D, 11)
+  const gamma = 0.6
+
+  /** Σ_b sdtw(X_b, X_b) in float64, from the reference. */
+  const ref = (x: Float64Array) => {
+    let total = 0
+    for (let b = 0; b < 3; b++) {
+      const nb = n[b]!
+      const C = new Float64Array(nb * nb)
+      for (let i = 0; i < nb; i++)
+        for (let j = 0; j < nb; j++) {
+          let s = 0
+          for (let d = 0; d < D; d++) s += (x[(b * N + i) * D + d]! - x[(b * N + j) * D + d]!) ** 2
+          C[i * nb + j] = s
+        }
+      total += refSoftDtw(C, nb, nb, gamma).value
+    }
+    return total
+  }
+
+  it('equals softDtw over the squared-Euclidean self-cost, in values and in ∂/∂X (rows past n_b: 0)', () => {
+    const X = tf.tensor3d(Float32Array.from(X64), [3, N, D])
+    const w = tf.tensor1d([1, -0.5, 2])
+    const viaTensors = tf.valueAndGrads((x: tf.Tensor) =>
+      tf.sum(
+        tf.mul(
+          softDtw(squaredEuclideanCost(x as tf.Tensor3D, x as tf.Tensor3D), n, n, gamma, referenceEngine),
+          w,
+        ),
+      ),
+    )([X])
+    const before = tf.memory().numTensors
+    const direct = tf.valueAndGrads((x: tf.Tensor) =>
+      tf.sum(tf.mul(softDtwSelf(x as tf.Tensor3D, n, gamma, referenceEngine), w)),
+    )([X])
+    expect(tf.memory().numTensors - before).toBe(1 + 1) // the value and the one gradient
+    expect(direct.value.dataSync()[0]!).toBeCloseTo(viaTensors.value.dataSync()[0]!, 4)
+    const a = direct.grads[0]!.dataSync()
+    expect(worstRatio(a, viaTensors.grads[0]!.dataSync(), 1e-4, 1e-5)).toBeLessThan(1)
+    for (let b = 0; b < 3; b++)
+      for (let i = n[b]!; i < N; i++)
+        for (let d = 0; d < D; d++) expect(Math.abs(a[(b * N + i) * D + d]!)).toBe(0) // dy · 0 may be −0
+    tf.dispose([X, w, direct.value, ...direct.grads, viaTensors.value, ...viaTensors.grads])
+  })
+
+  it('∂/∂X matches float64 finite differences of the reference, with the TS engine too', () => {
+    const X = tf.tensor3d(Float32Array.from(X64), [3, N, D])
+    const fd = finiteDiff(ref, X64, 1e-6)
+    for (const engine of [referenceEngine, dtwEngine]) {
+      const { value, grads } = tf.valueAndGrads((x: tf.Tensor) =>
+        tf.sum(softDtwSelf(x as tf.Tensor3D, n, gamma, engine)),
+      )([X])
+      expect(value.dataSync()[0]!).toBeCloseTo(ref(X64), 4)
+      expect(worstRatio(grads[0]!.dataSync(), fd, 2e-3, 2e-4)).toBeLessThan(1)
+      tf.dispose([value, ...grads])
+    }
+    X.dispose()
+  })
+
+  it('refuses an item too long for its n² cells, in one line that says what to do', () => {
+    const big = Math.floor(Math.sqrt(MAX_SELF_CELLS)) + 1
+    const X = tf.zeros([1, big, 2]) as tf.Tensor3D
+    expect(() => softDtwSelf(X, Int32Array.of(big), 1, referenceEngine)).toThrow(
+      new RegExp(`needs ${big}² cells for item 0 .*train on segments or use soft-DTW`),
+    )
+    X.dispose()
   })
 })
 

@@ -8,6 +8,7 @@ import {
   evaluateItems,
   evaluateLoss,
   evaluateRecordings,
+  MAX_SELF_CELLS,
   preset,
   resolveTrainOptions,
   type TrainItem,
@@ -75,6 +76,34 @@ describe('train', () => {
     expect(evaluateRecordings(r.model, test).pooled.f).toBeGreaterThan(Math.max(0.85, before + 0.2))
     for (const l of [...r.trainLoss, ...(r.valLoss as number[])]) expect(l).toBeGreaterThan(-1e-3)
     expect(r.options.loss).toBe('sdtw-div')
+    r.model.dispose()
+  })
+
+  it('sdtw-div leaves out, with the reason, a recording too long for its n² self-alignment', async () => {
+    const frames = Math.floor(Math.sqrt(MAX_SELF_CELLS)) + 1
+    const long: TrainItem = {
+      ...data.train[0]!,
+      id: 'long',
+      frames,
+      x: new Float32Array(frames * 12),
+      strong: null,
+    }
+    const r = await train(
+      { train: [...data.train.slice(0, 2), long], val: [] },
+      { loss: 'sdtw-div', epochs: 1, seed: 1 },
+      { engine: referenceEngine },
+    )
+    expect(r.skipped).toEqual([
+      {
+        id: 'long',
+        reason: expect.stringMatching(
+          new RegExp(
+            `^${frames} frames: the soft-DTW divergence compares a recording with itself .*use soft-DTW, or 150-frame segments`,
+          ),
+        ),
+      },
+    ])
+    expect(r.counts.train).toBe(2)
     r.model.dispose()
   })
 
