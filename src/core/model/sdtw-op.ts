@@ -51,6 +51,11 @@ function checkLengths(name: string, v: Int32Array, B: number, max: number): void
       throw new RangeError(`softDtw: ${name}[${b}] = ${v[b]} must lie in [1, ${max}]`)
 }
 
+function checkGamma(op: string, gamma: number): void {
+  if (!(gamma > 0) || !Number.isFinite(gamma))
+    throw new RangeError(`${op}: gamma must be a finite number > 0, got ${gamma}`)
+}
+
 /**
  * Soft-DTW values of a batch of cost matrices, differentiable w.r.t. the costs.
  * @param C costs B×N×M (float32)
@@ -71,8 +76,7 @@ export function softDtw(
   const [B, N, M] = C.shape
   checkLengths('n', n, B, N)
   checkLengths('m', m, B, M)
-  if (!(gamma > 0) || !Number.isFinite(gamma))
-    throw new RangeError(`softDtw: gamma must be a finite number > 0, got ${gamma}`)
+  checkGamma('softDtw', gamma)
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const c = args[0] as tf.Tensor
     const save = args[1] as tf.GradSaveFunc
@@ -134,8 +138,7 @@ export function softDtwSelf(
   if (X.rank !== 3) throw new RangeError(`softDtwSelf: X must be B×N×D (rank 3), got rank ${X.rank}`)
   const [B, N, D] = X.shape
   checkLengths('n', n, B, N)
-  if (!(gamma > 0) || !Number.isFinite(gamma))
-    throw new RangeError(`softDtwSelf: gamma must be a finite number > 0, got ${gamma}`)
+  checkGamma('softDtwSelf', gamma)
   for (let b = 0; b < B; b++)
     if (n[b]! * n[b]! > MAX_SELF_CELLS)
       throw new RangeError(
