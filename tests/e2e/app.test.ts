@@ -308,4 +308,31 @@ describe.skipIf(!!missing || !hasCorpus())('browser mode, as a person uses it', 
     await shot(page, '13-uncertain-flagged')
     expect(errors).toEqual([])
   })
+
+  flow('tags recordings in the library and filters by tag; the tags survive a reload', async () => {
+    await page.getByRole('button', { name: 'Library', exact: true }).click()
+    const row = page.getByTestId('library-item').filter({ hasText: item.id })
+    await row.getByTestId('edit-tags').click()
+    await row.getByTestId('tags-input').fill('demo, waltz ,demo')
+    await row.getByTestId('tags-input').press('Enter')
+    await expect.poll(() => row.getByTestId('tag').allTextContents()).toEqual(['demo', 'waltz'])
+    const items = page.getByTestId('library-item')
+    expect(await items.count()).toBeGreaterThan(1)
+    await page.locator('[data-testid=tag-filter-chip][data-tag=demo]').click()
+    await expect.poll(() => items.count()).toBe(1)
+    expect(await items.first().getAttribute('data-id')).toBe(await row.getAttribute('data-id'))
+    await shot(page, '14-library-tags')
+    await page.reload()
+    await page.getByTestId('library-item').first().waitFor()
+    await expect
+      .poll(() =>
+        page.getByTestId('library-item').filter({ hasText: item.id }).getByTestId('tag').allTextContents(),
+      )
+      .toEqual(['demo', 'waltz'])
+    // the search box finds recordings by tag too
+    await page.getByTestId('library-search').fill('walt')
+    await expect.poll(() => page.getByTestId('library-item').count()).toBe(1)
+    await page.getByTestId('library-search').fill('')
+    expect(errors).toEqual([])
+  })
 })

@@ -46,6 +46,7 @@ export class FakeLibrary implements LibraryPort {
         importedAt: new Date().toISOString(),
         contentHash: id,
         currentRevisionId: null,
+        tags: [],
       }
       this.recordings.set(id, rec)
       imported.push(rec)
@@ -54,6 +55,12 @@ export class FakeLibrary implements LibraryPort {
   }
   remove(id: string) {
     return this.recordings.delete(id)
+  }
+  setTags(id: string, tags: string[]) {
+    const rec = this.recordings.get(id)
+    if (!rec) return null
+    rec.tags = [...new Set(tags.map((t) => t.trim()).filter(Boolean))].sort()
+    return rec
   }
   revisions(recordingId: string): StoredRevision[] {
     return [...this.annotations.values()]

@@ -21,6 +21,8 @@ export interface StoredRecording {
   importedAt: string
   contentHash: string
   currentRevisionId: string | null
+  /** The user's tags (collections), sorted. */
+  tags: string[]
 }
 
 export interface StoredRevision {
@@ -66,6 +68,8 @@ export interface LibraryPort {
     ctx: ImportProgress,
   ): Promise<{ imported: StoredRecording[]; skipped: { path: string; reason: string }[] }>
   remove(recordingId: string): boolean
+  /** Replace a recording's tags (trimmed, deduplicated); null when there is no such recording. */
+  setTags(recordingId: string, tags: string[]): StoredRecording | null
   revisions(recordingId: string): StoredRevision[]
   annotation(recordingId: string, revisionId: string): StoredAnnotation | null
   saveRevision(rev: NewRevision): StoredRevision

@@ -272,6 +272,7 @@ export class ChordWarpService extends Emitter<ApiEvents> {
       importedAt: rec.importedAt,
       missing: !existsSync(rec.path),
       hasDraft: this.drafts.has(rec.id),
+      tags: rec.tags,
     }
   }
 
@@ -474,6 +475,13 @@ export class ChordWarpService extends Emitter<ApiEvents> {
           this.emit('library-changed', { recordingIds: [recordingId] })
         }
         return { removed }
+      },
+
+      setTags: async ({ recordingId, tags }) => {
+        const rec = this.#lib().setTags(this.#recording(recordingId).id, tags)
+        if (!rec) throw new ApiError('not-found', `no recording "${recordingId}" in the library`)
+        this.emit('library-changed', { recordingIds: [rec.id] })
+        return this.#summary(rec)
       },
 
       openRecording: async ({ recordingId }): Promise<RecordingDetail> => {

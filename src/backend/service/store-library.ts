@@ -40,6 +40,7 @@ export function storedRecording(r: Recording): StoredRecording {
     importedAt: r.addedAt,
     contentHash: r.hash,
     currentRevisionId: r.currentRevisionId === null ? null : String(r.currentRevisionId),
+    tags: [...r.tags],
   }
 }
 
@@ -109,6 +110,11 @@ export class StoreLibrary implements LibraryPort {
     if (id === null || !this.get(recordingId)) return false
     this.store.recordings.remove(id)
     return true
+  }
+  setTags(recordingId: string, tags: string[]): StoredRecording | null {
+    const n = num(recordingId)
+    if (n === null || !this.get(recordingId)) return null
+    return storedRecording(this.store.recordings.update(n, { tags }))
   }
 
   revisions(recordingId: string): StoredRevision[] {

@@ -78,7 +78,7 @@ export const apiMethods = {
   getInfo: call(z.strictObject({}), ServerInfo, 'version, transport and which capabilities are wired'),
   listRecordings: call(
     z.strictObject({
-      /** Case-insensitive substring of the title or path. */
+      /** Case-insensitive substring of the title, the path or a tag. */
       query: z.string().max(500).optional(),
     }),
     z.array(RecordingSummary),
@@ -106,6 +106,15 @@ export const apiMethods = {
     RecordingRef,
     z.strictObject({ removed: z.boolean() }),
     'remove a recording from the library (the audio file is not deleted)',
+  ),
+  setTags: call(
+    z.strictObject({
+      recordingId: Id,
+      /** The whole tag set (replaces the old one); each trimmed, empty ones dropped. */
+      tags: z.array(z.string().trim().max(64)).max(50),
+    }),
+    RecordingSummary,
+    "replace a recording's tags (collections to search and to train on)",
   ),
   openRecording: call(RecordingRef, RecordingDetail, 'a recording with its current annotation and draft'),
   getChroma: job('chroma', RecordingRef, ChromaDto, 'chroma features of a recording (cached)'),

@@ -8,6 +8,7 @@ export const API_METHOD_NAMES = [
   'importFiles',
   'importUpload',
   'removeRecording',
+  'setTags',
   'openRecording',
   'getChroma',
   'getPeaks',

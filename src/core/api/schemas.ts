@@ -78,6 +78,8 @@ export const RecordingSummary = z.strictObject({
   missing: z.boolean(),
   /** An unsaved draft exists for this recording. */
   hasDraft: z.boolean(),
+  /** The user's tags (collections: "Beatles", "live", "to review" …), sorted. */
+  tags: z.array(z.string()),
 })
 export type RecordingSummary = z.infer<typeof RecordingSummary>
 

@@ -21,6 +21,7 @@ import {
   toggleLock,
   uncertainPlaces,
 } from '../../../src/renderer/src/state/segments'
+import { parseTags } from '../../../src/renderer/src/state/tags'
 
 const segs: SegmentDto[] = [
   { start: 0, end: 1.5, label: 'N', confidence: 0.9 },
@@ -255,5 +256,13 @@ describe('chromagram display values', () => {
     expect(v.data[13]).toBe(0)
     expect([...v.data.slice(24)]).toEqual(new Array(12).fill(0))
     expect(v.frameRate).toBe(10)
+  })
+})
+
+describe('tags typed in the library', () => {
+  it('are comma-separated, trimmed, once each, in the order typed', () => {
+    expect(parseTags(' Beatles, live ,, Beatles,to review ')).toEqual(['Beatles', 'live', 'to review'])
+    expect(parseTags('')).toEqual([])
+    expect(parseTags(' , ')).toEqual([])
   })
 })

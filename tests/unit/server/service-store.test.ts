@@ -13,6 +13,7 @@ import {
   type ImportResult,
   type JobRef,
   type RecordingDetail,
+  type RecordingSummary,
   type RevisionInfo,
 } from '../../../src/core/api'
 import { corpusPath, hasCorpus, REPO_ROOT } from '../../helpers/corpus'
@@ -64,6 +65,27 @@ describe.skipIf(!hasCorpus())('service over the store', () => {
     expect(d.current?.revision.source).toBe('imported')
     expect(d.current?.segments.length).toBe(rec.segmentCount)
     expect(d.typedSequence).toMatch(/^[A-G]/)
+
+    // tags: the whole set replaced, trimmed, once each, sorted; listed, searched, and kept in the store
+    expect(rec.tags).toEqual([])
+    const tagged = (await service.invoke('setTags', {
+      recordingId: rec.id,
+      tags: [' waltz ', 'demo', 'waltz', ''],
+    })) as RecordingSummary
+    expect(tagged).toMatchObject({ id: rec.id, tags: ['demo', 'waltz'] })
+    const all = (await service.invoke('listRecordings', {})) as RecordingSummary[]
+    expect(all.find((x) => x.id === rec.id)!.tags).toEqual(['demo', 'waltz'])
+    const found = (await service.invoke('listRecordings', { query: 'walt' })) as RecordingSummary[]
+    expect(found.map((x) => x.id)).toEqual([rec.id])
+    await expect(service.invoke('setTags', { recordingId: '999', tags: ['x'] })).rejects.toThrow(
+      /no recording/,
+    )
+    await expect(service.invoke('setTags', { recordingId: rec.id, tags: ['x'.repeat(65)] })).rejects.toThrow(
+      /tags\.0/,
+    )
+    expect(
+      ((await service.invoke('setTags', { recordingId: rec.id, tags: [] })) as RecordingSummary).tags,
+    ).toEqual([])
   })
 
   it('saves revisions on top of each other, refuses a stale parent, marks reviewed, removes', async () => {

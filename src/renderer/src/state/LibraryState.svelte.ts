@@ -5,10 +5,13 @@
 import type { ChordWarpApi, ImportResult, RecordingSummary } from '../../../core/api'
 import { importFile } from '../lib/api'
 import type { JobClient } from './JobClient.svelte'
+import { parseTags } from './tags'
 
 export class LibraryState {
   items = $state.raw<RecordingSummary[]>([])
   query = $state('')
+  /** Show only recordings with this tag (null: all). */
+  tagFilter = $state<string | null>(null)
   loading = $state(false)
   importing = $state(0)
   error = $state<string | null>(null)
@@ -28,11 +31,25 @@ export class LibraryState {
     })
   }
 
-  /** The list filtered by the search box (the backend filters too; this keeps typing instant). */
+  /** Every tag in the library, sorted, with how many recordings carry it. */
+  allTags = $derived.by(() => {
+    const n = new Map<string, number>()
+    for (const r of this.items) for (const t of r.tags) n.set(t, (n.get(t) ?? 0) + 1)
+    return [...n.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([tag, count]) => ({ tag, count }))
+  })
+
+  /** The list filtered by the chosen tag and the search box (title, path or a tag contains the text). */
   visible = $derived.by(() => {
     const q = this.query.trim().toLowerCase()
-    if (!q) return this.items
-    return this.items.filter((r) => r.title.toLowerCase().includes(q) || r.path.toLowerCase().includes(q))
+    const tag = this.tagFilter
+    return this.items.filter(
+      (r) =>
+        (tag === null || r.tags.includes(tag)) &&
+        (!q ||
+          r.title.toLowerCase().includes(q) ||
+          r.path.toLowerCase().includes(q) ||
+          r.tags.some((t) => t.toLowerCase().includes(q))),
+    )
   })
 
   #soon(): void {
@@ -100,6 +117,19 @@ export class LibraryState {
     } catch (e) {
       this.error = (e as Error).message
       return null
+    }
+  }
+
+  /** Replace a recording's tags; `text` is comma-separated as the user typed it. */
+  async setTags(id: string, text: string): Promise<void> {
+    const tags = parseTags(text)
+    try {
+      const r = await this.#api.setTags({ recordingId: id, tags })
+      this.items = this.items.map((x) => (x.id === id ? r : x))
+      if (this.tagFilter !== null && !this.allTags.some((t) => t.tag === this.tagFilter))
+        this.tagFilter = null
+    } catch (e) {
+      this.error = (e as Error).message
     }
   }
 
