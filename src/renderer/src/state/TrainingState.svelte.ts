@@ -10,6 +10,7 @@ import {
   type ChordWarpApi,
   type EpochPoint,
   type ModelSummary,
+  type RunSummary,
   type TrainProgress,
   type TrainResult,
 } from '../../../core/api/client'
@@ -23,6 +24,8 @@ export class TrainingState {
   accelerators = $state.raw<Accelerators | null>(null)
   acceleratorError = $state<string | null>(null)
   models = $state.raw<ModelSummary[]>([])
+  /** Every training run in the library, newest first (with its curve). */
+  runs = $state.raw<RunSummary[]>([])
   /** The run shown in the chart. */
   status = $state<'idle' | 'running' | 'done' | 'failed' | 'cancelled'>('idle')
   jobId = $state<string | null>(null)
@@ -74,9 +77,12 @@ export class TrainingState {
     }
   }
 
+  /** The models and the runs of the library (runs end with a model, so both change together). */
   async refreshModels(): Promise<void> {
     try {
-      this.models = await this.#api.listModels({})
+      const [models, runs] = await Promise.all([this.#api.listModels({}), this.#api.listRuns({})])
+      this.models = models
+      this.runs = runs
     } catch (e) {
       this.error = message(e)
     }
