@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { ctcLoss } from './ctc'
-import { type SoftDtwEngine, softDtw, softDtwSelf, squaredEuclideanCost } from './sdtw-op'
+import { type SoftDtwEngine, softDtw, softDtwSelf, softDtwToTargets, squaredEuclideanCost } from './sdtw-op'
 import { diagonalPriorBatch, type LengthNormalization, lengthDivisor } from './stabilisers'
 
 /** Probabilities are clipped to [ε, 1 − ε] inside logarithms. */
@@ -39,6 +39,13 @@ export function cceLoss(logits: tf.Tensor3D, targets: tf.Tensor3D, mask: tf.Tens
     return tf.div(tf.sum(tf.mul(perFrame, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar
   })
 }
+
+/**
+ * Above this many cost cells in a batch (B·N·M) the soft-DTW loss leaves tfjs for the CPU route
+ * (`softDtwToTargets`): 4 Mi float32 cells are 16 MB per tensor, and the cost, the prior, E and their
+ * intermediates are several of them — tfjs-wasm aborted on unfolded whole songs (5 × 4000 × 4000).
+ */
+export const MAX_TENSOR_CELLS = 4 * 1024 * 1024
 
 /** Options of the soft-DTW loss. */
 export interface SoftDtwLossOptions {
@@ -75,10 +82,16 @@ export function softDtwLoss(
   return tf.tidy(() => {
     const [B, N] = probs.shape
     const M = targets.shape[1]
-    let C = squaredEuclideanCost(probs, targets)
-    if (options.priorWeight > 0)
-      C = tf.add(C, tf.tensor3d(diagonalPriorBatch(B, N, M, n, m, options.priorWeight), [B, N, M]))
-    let values = softDtw(C, n, m, options.gamma, engine)
+    let values: tf.Tensor1D
+    if (B * N * M > MAX_TENSOR_CELLS) {
+      // long targets (sequence unfolding of whole recordings: M = N): item by item, no B×N×M tensors
+      values = softDtwToTargets(probs, targets, n, m, options.gamma, options.priorWeight, engine)
+    } else {
+      let C = squaredEuclideanCost(probs, targets)
+      if (options.priorWeight > 0)
+        C = tf.add(C, tf.tensor3d(diagonalPriorBatch(B, N, M, n, m, options.priorWeight), [B, N, M]))
+      values = softDtw(C, n, m, options.gamma, engine)
+    }
     if (options.divergence) {
       // the self term over whole recordings: n² cells per item, kept out of tfjs (softDtwSelf)
       const xx = softDtwSelf(probs, n, options.gamma, engine)

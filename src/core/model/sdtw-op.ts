@@ -113,81 +113,96 @@ export function squaredEuclideanCost(X: tf.Tensor3D, Y: tf.Tensor3D): tf.Tensor3
 }
 
 /**
- * Most cells one item's self-alignment may have in `softDtwSelf` (n² ≤ this): about 0.7 GB of cost,
- * gradient and soft-min weights in float32, a whole recording of ≈ 12 minutes at the `fmp` rate.
+ * Most cells one item may have on the CPU route (`softDtwSelf`, `softDtwToTargets`): n·m ≤ this, about
+ * 0.7 GB of cost, gradient and soft-min weights in float32 — a whole recording of ≈ 12 minutes at the
+ * `fmp` rate against itself or against its unfolded sequence.
  */
 export const MAX_SELF_CELLS = 64 * 1024 * 1024
 
 /**
- * sdtw(X_b, X_b) of each item with the squared Euclidean cost, differentiable w.r.t. X — the self term
- * of the soft-DTW divergence. Unlike `softDtw(squaredEuclideanCost(X, X), …)` it never holds the
- * B×N×N costs as tensors: each item's n_b × n_b costs are built on the CPU, the engine runs on them
+ * Soft-DTW of each item with the squared Euclidean cost, item by item on the CPU, differentiable w.r.t.
+ * X: against constant targets Y (`Y` given) or against X itself (`Y` null, the divergence's self term).
+ * The n_b × m_b costs (plus the diagonal prior, if any) are built in plain arrays, the engine runs on
  * one item at a time, and only ∂/∂X (B×N×D, small) is kept for the backward pass:
- *   ∂ sdtw / ∂x_k = 2 Σ_j (E_kj + E_jk)(x_k − x_j)   (C_ij = ‖x_i − x_j‖²).
- * So whole recordings of thousands of frames fit (memory O(n_b²) outside tfjs, one item at a time).
- * @param X predictions B×N×D (rows beyond n_b ignored)
- * @param n frames per item
- * @throws RangeError naming the item when n_b² > MAX_SELF_CELLS
+ *   against Y:  ∂ sdtw / ∂x_i = 2 Σ_j E_ij (x_i − y_j)
+ *   self:       ∂ sdtw / ∂x_k = 2 Σ_j (E_kj + E_jk)(x_k − x_j)
+ * So whole recordings of thousands of frames fit where B×N×M tensors would not (tfjs-wasm aborts on a
+ * few hundred MB of them).
  */
-export function softDtwSelf(
+function softDtwOnCpu(
+  op: string,
   X: tf.Tensor3D,
+  Y: { data: Float32Array; M: number } | null,
   n: Int32Array,
+  m: Int32Array,
   gamma: number,
+  priorWeight: number,
   engine: SoftDtwEngine,
 ): tf.Tensor1D {
-  if (X.rank !== 3) throw new RangeError(`softDtwSelf: X must be B×N×D (rank 3), got rank ${X.rank}`)
+  if (X.rank !== 3) throw new RangeError(`${op}: X must be B×N×D (rank 3), got rank ${X.rank}`)
   const [B, N, D] = X.shape
+  const M = Y ? Y.M : N
   checkLengths('n', n, B, N)
-  checkGamma('softDtwSelf', gamma)
+  checkLengths('m', m, B, M)
+  checkGamma(op, gamma)
   for (let b = 0; b < B; b++)
-    if (n[b]! * n[b]! > MAX_SELF_CELLS)
+    if (n[b]! * m[b]! > MAX_SELF_CELLS)
       throw new RangeError(
-        `the soft-DTW divergence needs ${n[b]}² cells for item ${b} (${n[b]} frames), more than ${MAX_SELF_CELLS}: train on segments or use soft-DTW for recordings this long`,
+        `${op}: item ${b} needs ${n[b]} × ${m[b]} cells, more than ${MAX_SELF_CELLS}: train on segments or use soft-DTW with a soft length for recordings this long`,
       )
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const fn = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x = args[0] as tf.Tensor
     const save = args[1] as tf.GradSaveFunc
-    const data = x.dataSync() as Float32Array
+    const xs = x.dataSync() as Float32Array
+    const ys = Y ? Y.data : xs
     const values = new Float32Array(B)
     const grad = new Float32Array(B * N * D)
     for (let b = 0; b < B; b++) {
       const nb = n[b]!
-      const base = b * N * D
-      // C_ij = ‖x_i − x_j‖², nb×nb row-major
-      const sq = new Float64Array(nb)
+      const mb = m[b]!
+      const xb = b * N * D
+      const yb = Y ? b * M * D : xb
+      const C = new Float32Array(nb * mb)
       for (let i = 0; i < nb; i++) {
-        let s = 0
-        for (let k = 0; k < D; k++) s += data[base + i * D + k]! ** 2
-        sq[i] = s
-      }
-      const C = new Float32Array(nb * nb)
-      for (let i = 0; i < nb; i++) {
-        const xi = base + i * D
-        for (let j = i; j < nb; j++) {
-          const xj = base + j * D
-          let dot = 0
-          for (let k = 0; k < D; k++) dot += data[xi + k]! * data[xj + k]!
-          const c = Math.max(0, sq[i]! + sq[j]! - 2 * dot)
-          C[i * nb + j] = c
-          C[j * nb + i] = c
+        const u = nb > 1 ? i / (nb - 1) : 0
+        for (let j = Y ? 0 : i; j < mb; j++) {
+          let c = 0
+          for (let k = 0; k < D; k++) c += (xs[xb + i * D + k]! - ys[yb + j * D + k]!) ** 2
+          if (priorWeight !== 0) {
+            const v = mb > 1 ? j / (mb - 1) : 0
+            c += priorWeight * (u - v) * (u - v)
+          }
+          C[i * mb + j] = c
+          if (!Y) C[j * mb + i] = c
         }
       }
-      const r = engine.softDtwBatch(C, 1, nb, nb, Int32Array.of(nb), Int32Array.of(nb), gamma)
+      const r = engine.softDtwBatch(C, 1, nb, mb, Int32Array.of(nb), Int32Array.of(mb), gamma)
       const v = Number(r.values[0])
-      if (!Number.isFinite(v)) throw new Error(`softDtwSelf: non-finite value for item ${b} (${v})`)
+      if (!Number.isFinite(v)) throw new Error(`${op}: non-finite value for item ${b} (${v})`)
       values[b] = v
-      // ∂/∂x_k = 2 Σ_j S_kj (x_k − x_j), S = E + Eᵀ
       const E = r.E
-      for (let i = 0; i < nb; i++) {
-        const gi = base + i * D
-        for (let j = i + 1; j < nb; j++) {
-          const s = E[i * nb + j]! + E[j * nb + i]!
-          if (s === 0) continue
-          const gj = base + j * D
-          for (let k = 0; k < D; k++) {
-            const diff = 2 * s * (data[gi + k]! - data[gj + k]!)
-            grad[gi + k]! += diff
-            grad[gj + k]! -= diff
+      if (Y) {
+        for (let i = 0; i < nb; i++) {
+          const gi = xb + i * D
+          for (let j = 0; j < mb; j++) {
+            const e = E[i * mb + j]!
+            if (e === 0) continue
+            const yj = yb + j * D
+            for (let k = 0; k < D; k++) grad[gi + k]! += 2 * e * (xs[gi + k]! - ys[yj + k]!)
+          }
+        }
+      } else {
+        for (let i = 0; i < nb; i++) {
+          const gi = xb + i * D
+          for (let j = i + 1; j < nb; j++) {
+            const e = E[i * nb + j]! + E[j * nb + i]!
+            if (e === 0) continue
+            const gj = xb + j * D
+            for (let k = 0; k < D; k++) {
+              const diff = 2 * e * (xs[gi + k]! - xs[gj + k]!)
+              grad[gi + k]! += diff
+              grad[gj + k]! -= diff
+            }
           }
         }
       }
@@ -198,5 +213,52 @@ export function softDtwSelf(
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(tf.reshape(dy, [B, 1, 1]), saved[0]!)],
     }
   })
-  return tf.tidy(() => op(X) as tf.Tensor1D)
+  return tf.tidy(() => fn(X) as tf.Tensor1D)
+}
+
+/**
+ * sdtw(X_b, X_b) of each item with the squared Euclidean cost, differentiable w.r.t. X — the self term
+ * of the soft-DTW divergence — on the CPU route (`softDtwOnCpu`): never B×N×N tensors.
+ * @param X predictions B×N×D (rows beyond n_b ignored)
+ * @param n frames per item
+ * @throws RangeError naming the item when n_b² > MAX_SELF_CELLS
+ */
+export function softDtwSelf(
+  X: tf.Tensor3D,
+  n: Int32Array,
+  gamma: number,
+  engine: SoftDtwEngine,
+): tf.Tensor1D {
+  return softDtwOnCpu('softDtwSelf', X, null, n, n, gamma, 0, engine)
+}
+
+/**
+ * sdtw(X_b, Y_b) with the squared Euclidean cost plus `priorWeight`·(i/(n_b−1) − j/(m_b−1))², on the CPU
+ * route: the same values and ∂/∂X as `softDtw(squaredEuclideanCost(X, Y) + prior, …)` without B×N×M
+ * tensors — for long targets (sequence unfolding of whole recordings: M = N). Y is constant (targets).
+ * @param X predictions B×N×D
+ * @param Y targets B×M×D
+ * @throws RangeError naming the item when n_b·m_b > MAX_SELF_CELLS
+ */
+export function softDtwToTargets(
+  X: tf.Tensor3D,
+  Y: tf.Tensor3D,
+  n: Int32Array,
+  m: Int32Array,
+  gamma: number,
+  priorWeight: number,
+  engine: SoftDtwEngine,
+): tf.Tensor1D {
+  if (Y.rank !== 3 || Y.shape[0] !== X.shape[0] || Y.shape[2] !== X.shape[2])
+    throw new RangeError(`softDtwToTargets: Y must be B×M×D like X (${X.shape}), got ${Y.shape}`)
+  return softDtwOnCpu(
+    'softDtwToTargets',
+    X,
+    { data: Y.dataSync() as Float32Array, M: Y.shape[1] },
+    n,
+    m,
+    gamma,
+    priorWeight,
+    engine,
+  )
 }

@@ -240,6 +240,13 @@ function prepare(items: readonly TrainItem[], o: TrainOptions, skipped: SkippedI
         })
         continue
       }
+      if (isSoftDtwLoss(o.loss) && o.pad === 'unfold' && it.frames * it.frames > MAX_SELF_CELLS) {
+        skipped.push({
+          id: it.id,
+          reason: `${it.frames} frames: sequence unfolding aligns ${it.frames} frames with ${it.frames} targets (more than ${MAX_SELF_CELLS} cells); use uniform padding, or 150-frame segments`,
+        })
+        continue
+      }
       if (isSoftDtwLoss(o.loss)) seq = softTarget(it.coarse, o.pad, o.softLength, it.frames)
       else {
         seq = it.coarse

@@ -4,10 +4,14 @@ import { selectTfBackend } from '../../../src/backend/tf-backend'
 import {
   dtwEngine,
   MAX_SELF_CELLS,
+  MAX_TENSOR_CELLS,
   softDtw,
+  softDtwLoss,
   softDtwSelf,
+  softDtwToTargets,
   squaredEuclideanCost,
 } from '../../../src/core/model'
+import { diagonalPriorBatch } from '../../../src/core/model/stabilisers'
 import { finiteDiff, referenceEngine, refSoftDtw, worstRatio } from './reference'
 
 beforeAll(async () => {
@@ -204,9 +208,119 @@ describe('softDtwSelf: the self term of the divergence without N×N tensors', ()
     const big = Math.floor(Math.sqrt(MAX_SELF_CELLS)) + 1
     const X = tf.zeros([1, big, 2]) as tf.Tensor3D
     expect(() => softDtwSelf(X, Int32Array.of(big), 1, referenceEngine)).toThrow(
-      new RegExp(`needs ${big}² cells for item 0 .*train on segments or use soft-DTW`),
+      new RegExp(`item 0 needs ${big} × ${big} cells, more than ${MAX_SELF_CELLS}: train on segments`),
     )
     X.dispose()
+  })
+})
+
+describe('softDtwToTargets: long targets without B×N×M tensors', () => {
+  const D = 3
+  const N = 6
+  const M = 5
+  const n = Int32Array.from([6, 4])
+  const m = Int32Array.from([5, 3])
+  const X64 = seq(2 * N * D, 21)
+  const Y64 = seq(2 * M * D, 23)
+  const gamma = 0.4
+  const prior = 0.7
+
+  it('equals softDtw over the squared-Euclidean cost plus the diagonal prior, in values and ∂/∂X', () => {
+    const X = tf.tensor3d(Float32Array.from(X64), [2, N, D])
+    const Y = tf.tensor3d(Float32Array.from(Y64), [2, M, D])
+    const w = tf.tensor1d([0.5, -1.5])
+    const viaTensors = tf.valueAndGrads((x: tf.Tensor) => {
+      const C = tf.add(
+        squaredEuclideanCost(x as tf.Tensor3D, Y),
+        tf.tensor3d(diagonalPriorBatch(2, N, M, n, m, prior), [2, N, M]),
+      )
+      return tf.sum(tf.mul(softDtw(C as tf.Tensor3D, n, m, gamma, referenceEngine), w))
+    })([X])
+    const direct = tf.valueAndGrads((x: tf.Tensor) =>
+      tf.sum(tf.mul(softDtwToTargets(x as tf.Tensor3D, Y, n, m, gamma, prior, referenceEngine), w)),
+    )([X])
+    expect(direct.value.dataSync()[0]!).toBeCloseTo(viaTensors.value.dataSync()[0]!, 4)
+    expect(worstRatio(direct.grads[0]!.dataSync(), viaTensors.grads[0]!.dataSync(), 1e-4, 1e-5)).toBeLessThan(
+      1,
+    )
+    tf.dispose([X, Y, w, direct.value, ...direct.grads, viaTensors.value, ...viaTensors.grads])
+  })
+
+  it('∂/∂X matches float64 finite differences of the reference with the prior', () => {
+    const ref = (x: Float64Array) => {
+      let total = 0
+      for (let b = 0; b < 2; b++) {
+        const nb = n[b]!
+        const mb = m[b]!
+        const C = new Float64Array(nb * mb)
+        for (let i = 0; i < nb; i++)
+          for (let j = 0; j < mb; j++) {
+            let s = 0
+            for (let d = 0; d < D; d++) s += (x[(b * N + i) * D + d]! - Y64[(b * M + j) * D + d]!) ** 2
+            const u = i / (nb - 1)
+            const v = j / (mb - 1)
+            C[i * mb + j] = s + prior * (u - v) ** 2
+          }
+        total += refSoftDtw(C, nb, mb, gamma).value
+      }
+      return total
+    }
+    const X = tf.tensor3d(Float32Array.from(X64), [2, N, D])
+    const Y = tf.tensor3d(Float32Array.from(Y64), [2, M, D])
+    const { value, grads } = tf.valueAndGrads((x: tf.Tensor) =>
+      tf.sum(softDtwToTargets(x as tf.Tensor3D, Y, n, m, gamma, prior, dtwEngine)),
+    )([X])
+    expect(value.dataSync()[0]!).toBeCloseTo(ref(X64), 4)
+    expect(worstRatio(grads[0]!.dataSync(), finiteDiff(ref, X64, 1e-6), 2e-3, 2e-4)).toBeLessThan(1)
+    tf.dispose([X, Y, value, ...grads])
+  })
+
+  it('softDtwLoss takes this route above MAX_TENSOR_CELLS and gives the same loss and gradient', () => {
+    // a batch just above the threshold: 2 × 1500 × 1500 unfolded one-hot targets
+    const B = 2
+    const T = Math.ceil(Math.sqrt(MAX_TENSOR_CELLS / B)) + 8
+    expect(B * T * T).toBeGreaterThan(MAX_TENSOR_CELLS)
+    const nn = Int32Array.from([T, T - 40])
+    const logits = tf.tensor3d(Float32Array.from(seq(B * T * 24, 31)), [B, T, 24])
+    const cls = Array.from({ length: B * T }, (_, i) => Math.floor(i / 97) % 24)
+    const targets = tf.oneHot(tf.tensor1d(cls, 'int32'), 24).reshape([B, T, 24]) as tf.Tensor3D
+    const opts = { gamma: 0.5, priorWeight: 0.3, normalize: 'n' as const }
+    const big = tf.valueAndGrads((z: tf.Tensor) =>
+      softDtwLoss(tf.softmax(z) as tf.Tensor3D, targets, nn, nn, opts, dtwEngine),
+    )([logits])
+    // the same items one at a time (each below the threshold: the tensor route)
+    let sum = 0
+    const parts: Float32Array[] = []
+    for (let b = 0; b < B; b++) {
+      const zb = logits.slice([b, 0, 0], [1, T, 24])
+      const yb = targets.slice([b, 0, 0], [1, T, 24])
+      expect(T * T).toBeLessThanOrEqual(MAX_TENSOR_CELLS)
+      const r = tf.valueAndGrads((z: tf.Tensor) =>
+        softDtwLoss(
+          tf.softmax(z) as tf.Tensor3D,
+          yb as tf.Tensor3D,
+          nn.slice(b, b + 1),
+          nn.slice(b, b + 1),
+          opts,
+          dtwEngine,
+        ),
+      )([zb])
+      sum += r.value.dataSync()[0]!
+      parts.push(r.grads[0]!.dataSync() as Float32Array)
+      tf.dispose([zb, yb, r.value, ...r.grads])
+    }
+    // the batch loss is the mean over items, so its gradient is the per-item one ÷ B
+    expect(big.value.dataSync()[0]!).toBeCloseTo(sum / B, 4)
+    const g = big.grads[0]!.dataSync()
+    const want = new Float32Array(g.length)
+    parts.forEach((p, b) =>
+      want.set(
+        p.map((v) => v / B),
+        b * T * 24,
+      ),
+    )
+    expect(worstRatio(g, want, 1e-3, 1e-7)).toBeLessThan(1)
+    tf.dispose([logits, targets, big.value, ...big.grads])
   })
 })
 

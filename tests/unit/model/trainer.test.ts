@@ -79,7 +79,7 @@ describe('train', () => {
     r.model.dispose()
   })
 
-  it('sdtw-div leaves out, with the reason, a recording too long for its n² self-alignment', async () => {
+  it('sdtw-div and sequence unfolding leave out, with the reason, a recording too long for n² cells', async () => {
     const frames = Math.floor(Math.sqrt(MAX_SELF_CELLS)) + 1
     const long: TrainItem = {
       ...data.train[0]!,
@@ -105,6 +105,18 @@ describe('train', () => {
     ])
     expect(r.counts.train).toBe(2)
     r.model.dispose()
+    const u = await train(
+      { train: [...data.train.slice(0, 2), long], val: [] },
+      { loss: 'sdtw', pad: 'unfold', epochs: 1, seed: 1 },
+      { engine: referenceEngine },
+    )
+    expect(u.skipped.map((x) => [x.id, x.reason.replace(/\(.*\)/, '()')])).toEqual([
+      [
+        'long',
+        `${frames} frames: sequence unfolding aligns ${frames} frames with ${frames} targets (); use uniform padding, or 150-frame segments`,
+      ],
+    ])
+    u.model.dispose()
   })
 
   it('CTC without blank learns the chords; with a blank it learns the templates but its frames go to the blank', async () => {
