@@ -313,12 +313,11 @@ describe('softDtwToTargets: long targets without B×N×M tensors', () => {
     expect(big.value.dataSync()[0]!).toBeCloseTo(sum / B, 4)
     const g = big.grads[0]!.dataSync()
     const want = new Float32Array(g.length)
-    parts.forEach((p, b) =>
+    for (const [b, p] of parts.entries())
       want.set(
         p.map((v) => v / B),
         b * T * 24,
-      ),
-    )
+      )
     expect(worstRatio(g, want, 1e-3, 1e-7)).toBeLessThan(1)
     tf.dispose([logits, targets, big.value, ...big.grads])
   })
