@@ -51,6 +51,22 @@ function checkLengths(name: string, v: Int32Array, B: number, max: number): void
       throw new RangeError(`softDtw: ${name}[${b}] = ${v[b]} must lie in [1, ${max}]`)
 }
 
+/** The class of each of `rows` target rows when every one is one-hot (a single 1, zeros elsewhere), else null. */
+function oneHotClasses(y: Float32Array, off: number, rows: number, D: number): Int32Array | null {
+  const cls = new Int32Array(rows)
+  for (let j = 0; j < rows; j++) {
+    let c = -1
+    for (let k = 0; k < D; k++) {
+      const v = y[off + j * D + k]!
+      if (v === 1 && c < 0) c = k
+      else if (v !== 0) return null
+    }
+    if (c < 0) return null
+    cls[j] = c
+  }
+  return cls
+}
+
 function checkGamma(op: string, gamma: number): void {
   if (!(gamma > 0) || !Number.isFinite(gamma))
     throw new RangeError(`${op}: gamma must be a finite number > 0, got ${gamma}`)
@@ -162,12 +178,22 @@ function softDtwOnCpu(
       const mb = m[b]!
       const xb = b * N * D
       const yb = Y ? b * M * D : xb
+      // one-hot targets (the soft-DTW losses' case): ‖x − e_c‖² = ‖x‖² − 2x_c + 1, O(1) per cell
+      const cls = Y ? oneHotClasses(ys, yb, mb, D) : null
+      const sq = new Float64Array(cls ? nb : 0)
+      for (let i = 0; i < sq.length; i++) {
+        let s2 = 0
+        for (let k = 0; k < D; k++) s2 += xs[xb + i * D + k]! ** 2
+        sq[i] = s2
+      }
       const C = new Float32Array(nb * mb)
       for (let i = 0; i < nb; i++) {
         const u = nb > 1 ? i / (nb - 1) : 0
+        const xi = xb + i * D
         for (let j = Y ? 0 : i; j < mb; j++) {
           let c = 0
-          for (let k = 0; k < D; k++) c += (xs[xb + i * D + k]! - ys[yb + j * D + k]!) ** 2
+          if (cls) c = Math.max(0, sq[i]! - 2 * xs[xi + cls[j]!]! + 1)
+          else for (let k = 0; k < D; k++) c += (xs[xi + k]! - ys[yb + j * D + k]!) ** 2
           if (priorWeight !== 0) {
             const v = mb > 1 ? j / (mb - 1) : 0
             c += priorWeight * (u - v) * (u - v)
@@ -181,7 +207,19 @@ function softDtwOnCpu(
       if (!Number.isFinite(v)) throw new Error(`${op}: non-finite value for item ${b} (${v})`)
       values[b] = v
       const E = r.E
-      if (Y) {
+      if (cls) {
+        // 2 Σ_j E_ij (x_i − e_{c_j}) = 2 (x_i Σ_j E_ij − Σ_j E_ij e_{c_j})
+        for (let i = 0; i < nb; i++) {
+          const gi = xb + i * D
+          let row = 0
+          for (let j = 0; j < mb; j++) {
+            const e = E[i * mb + j]!
+            row += e
+            grad[gi + cls[j]!]! -= 2 * e
+          }
+          for (let k = 0; k < D; k++) grad[gi + k]! += 2 * row * xs[gi + k]!
+        }
+      } else if (Y) {
         for (let i = 0; i < nb; i++) {
           const gi = xb + i * D
           for (let j = 0; j < mb; j++) {
