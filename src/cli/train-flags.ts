@@ -42,7 +42,7 @@ export function addTrainingFlags(cmd: Command): Command {
     )
     .option('--loss <name>', 'bce | cce | sdtw | sdtw-div (soft-DTW divergence) | ctc (default sdtw)')
     .option('--soft-length <n>', 'soft length L of uniform/last padding (default 16)')
-    .option('--pad <mode>', 'uniform | last | unfold | none (default uniform)')
+    .option('--pad <mode>', 'uniform | last | unfold | none (default uniform; unfold with --targets chords)')
     .option('--gamma <γ>', 'soft-DTW γ > 0 (default 1)')
     .option('--gamma-schedule <spec>', 'start:holdEpochs:end:decayEpochs, or "default" (10:10:0.1:10)')
     .option('--prior <spec>', 'diagonal prior weight:fadeEpochs, or "default" (1:20)')

@@ -202,7 +202,8 @@ describe.skipIf(!hasCorpus())('chordwarp train: step size by model kind', () => 
     expect(own.training.options.learningRate).toBe(0.01)
     // the soft-DTW divergence trains through the same path, on the typed chord order
     const div = run(['--loss', 'sdtw-div', '--targets', 'chords'], join(dir, 'div.json'))
-    expect(div.training.options).toMatchObject({ loss: 'sdtw-div', learningRate: 0.1 })
+    // typed whole recordings without --pad: the chord order unfolded over the frames
+    expect(div.training.options).toMatchObject({ loss: 'sdtw-div', learningRate: 0.1, pad: 'unfold' })
     expect(div.training.trainLoss[0]).toBeGreaterThan(0)
   })
 })

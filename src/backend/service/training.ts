@@ -22,6 +22,7 @@ import {
   type ModelDetail,
   type ModelSummary,
   type ParsedInput,
+  padOf,
   type RunSummary,
   type TemplatesDto,
   type TrainConfig,
@@ -114,7 +115,7 @@ export function trainOptions(cfg: TrainConfig): Partial<TrainOptions> {
   return {
     loss: cfg.loss,
     softLength: cfg.softLength,
-    pad: cfg.pad,
+    pad: padOf(cfg),
     gamma: cfg.gamma,
     gammaSchedule: sdtw && cfg.stabilisers.gammaSchedule ? gammaSchedule : null,
     diagonalPrior: sdtw && cfg.stabilisers.diagonalPrior ? prior : null,
@@ -376,6 +377,7 @@ export function trainingHandlers(
     const config = {
       ...cfg,
       learningRate: learningRateOf(cfg),
+      pad: padOf(cfg),
       targets,
       corpusSource: corpus.source,
     } as Record<string, unknown>

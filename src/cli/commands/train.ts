@@ -57,6 +57,9 @@ export function register(program: Command): void {
     if (!(Number.isInteger(segment) && segment >= 2))
       throw new UserError(`--segment must be an integer ≥ 2, got "${flags.segment}"`)
     const options: Partial<TrainOptions> = trainOptionsFromFlags(flags)
+    // whole recordings from typed sequences: unfold the chord order over the frames unless told
+    // otherwise (as the app; measured far more robust on noisy recordings, docs/training.md)
+    if (flags.targets === 'chords' && options.pad === undefined) options.pad = 'unfold'
     const backend = parseBackendFlag(flags.backend)
     readManifest(flags.manifest) // fail fast, in one line, before the worker starts
     const job = startTrainingJob({

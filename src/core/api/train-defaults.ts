@@ -15,3 +15,15 @@ export const DEFAULT_LEARNING_RATES: Readonly<Record<ModelFamily, number>> = {
   'dchord-unshared': 0.1,
   conv: 0.003,
 }
+
+/** Padding modes of soft-DTW targets. */
+export type PadMode = 'uniform' | 'last' | 'unfold' | 'none'
+
+/**
+ * The padding a training configuration trains with: its own, else `unfold` for typed targets (whole
+ * recordings; measured far more robust on noisy recordings, docs/training.md) and `uniform` for the
+ * seed's 150-frame segments.
+ */
+export function padOf(cfg: { pad?: PadMode | undefined; targets: 'typed' | 'segments' }): PadMode {
+  return cfg.pad ?? (cfg.targets === 'typed' ? 'unfold' : 'uniform')
+}

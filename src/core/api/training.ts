@@ -145,8 +145,13 @@ export const TrainConfig = z.strictObject({
   features: z.enum(['tuned', 'seed']).default('tuned'),
   /** Soft length L of the padded targets [chords] (Default value = 16, the seed's). */
   softLength: z.number().int().min(1).max(1000).default(16),
-  /** Padding to the soft length (Default value = 'uniform'; `unfold` = stretch to the frames). */
-  pad: z.enum(['uniform', 'last', 'unfold', 'none']).default('uniform'),
+  /**
+   * Padding to the soft length; `unfold` = stretch the chord order to the frames (Default value =
+   * 'unfold' for `typed` targets, 'uniform' for `segments`: on whole recordings with voice and drums,
+   * soft-DTW with uniform padding to 16 learned near-flat templates (minor ones lost) where unfolding
+   * learned what BCE on timed labels learns — docs/training.md).
+   */
+  pad: z.enum(['uniform', 'last', 'unfold', 'none']).optional(),
   stabilisers: Stabilisers.default({ gammaSchedule: true, diagonalPrior: true, normalize: 'n' }),
   /** Soft-DTW γ when there is no γ schedule (Default value = 1). */
   gamma: z.number().positive().max(1000).default(1),

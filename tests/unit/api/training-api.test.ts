@@ -37,7 +37,6 @@ describe('train input', () => {
       targets: 'typed',
       features: 'tuned',
       softLength: 16,
-      pad: 'uniform',
       stabilisers: { gammaSchedule: true, diagonalPrior: true, normalize: 'n' },
       gamma: 1,
       epochs: 30,

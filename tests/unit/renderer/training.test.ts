@@ -1,6 +1,6 @@
 /** The Training view's pure parts: pace and ETA, durations, the API configuration, chart axes and ramps. */
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_LEARNING_RATES, learningRateOf, parseInput } from '../../../src/core/api'
+import { DEFAULT_LEARNING_RATES, learningRateOf, padOf, parseInput } from '../../../src/core/api'
 import { blues, extent, niceTicks, scale, tickLabel } from '../../../src/renderer/src/lib/chart'
 import {
   configOf,
@@ -90,6 +90,13 @@ describe('configOf', () => {
       includeImported: true,
     })
     expect(configOf({ ...defaultTrainForm, batchSize: '16' }).batchSize).toBe(16)
+    // the padding shown is the padding trained: left to the API only where it is the API's default
+    expect(padOf(parseInput('train', configOf({ ...defaultTrainForm })))).toBe('unfold')
+    expect(configOf({ ...defaultTrainForm, targets: 'segments' }).pad).toBe('unfold')
+    expect(configOf({ ...defaultTrainForm, pad: 'uniform' }).pad).toBe('uniform')
+    expect(
+      padOf(parseInput('train', configOf({ ...defaultTrainForm, targets: 'segments', pad: 'uniform' }))),
+    ).toBe('uniform')
   })
 })
 

@@ -69,7 +69,7 @@ describe('trainOptions', () => {
     expect(o).toMatchObject({
       loss: 'sdtw',
       softLength: 16,
-      pad: 'uniform',
+      pad: 'unfold', // the default for typed targets (whole recordings)
       normalize: 'n',
       epochs: 60,
       batchSize: 5,
@@ -78,6 +78,10 @@ describe('trainOptions', () => {
     })
     expect(o.gammaSchedule).toEqual(defaultGammaSchedule)
     expect(o.diagonalPrior).toEqual(defaultDiagonalPrior)
+    // the seed's segments keep uniform padding; a padding asked for is kept
+    expect(trainOptions(cfg({ targets: 'segments' })).pad).toBe('uniform')
+    expect(trainOptions(cfg({ pad: 'last' })).pad).toBe('last')
+    expect(trainOptions(cfg({ targets: 'segments', pad: 'unfold' })).pad).toBe('unfold')
     const bce = trainOptions(cfg({ loss: 'bce', epochs: 60 }))
     expect(bce).toMatchObject({ loss: 'bce', gammaSchedule: null, diagonalPrior: null, normalize: 'none' })
     // the soft-DTW divergence takes the soft-DTW stabilisers

@@ -5,6 +5,7 @@
 import {
   DEFAULT_LEARNING_RATES,
   type EpochPoint,
+  padOf,
   type TrainConfigInput,
   type TrainCorpus,
 } from '../../../core/api/client'
@@ -20,7 +21,8 @@ export const defaultTrainForm = {
   /** Train on tuning-compensated chroma (the API's `features: 'tuned'`), else the seed's untuned chroma. */
   tunedFeatures: true,
   softLength: 16,
-  pad: 'uniform' as 'uniform' | 'last' | 'unfold' | 'none',
+  /** `unfold` for the default typed targets (the API's default for them, `padOf`). */
+  pad: 'unfold' as 'uniform' | 'last' | 'unfold' | 'none',
   gammaSchedule: true,
   diagonalPrior: true,
   normalize: 'n' as 'none' | 'n' | 'm' | 'n+m',
@@ -87,7 +89,8 @@ export function configOf(f: TrainForm): TrainConfigInput {
     targets: f.targets,
     features: f.tunedFeatures ? 'tuned' : 'seed',
     softLength: f.softLength,
-    pad: f.pad,
+    // left to the API when it is its default for these targets (as the step size is)
+    ...(f.pad !== padOf({ targets: f.targets }) ? { pad: f.pad } : {}),
     stabilisers: { gammaSchedule: f.gammaSchedule, diagonalPrior: f.diagonalPrior, normalize: f.normalize },
     gamma: f.gamma,
     epochs: f.epochs,
