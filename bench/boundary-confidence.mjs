@@ -81,7 +81,7 @@ const summary = [0.3, 0.5, 0.8].map((t) => ({
 const result = {
   date: new Date().toISOString(),
   machine: `${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}`,
-  corpus: `${corpus} (${split} split, ${items.length} items)`,
+  corpus: `${corpusArg} (${split} split, ${items.length} items)`,
   boundaries: rows.length,
   table,
   summary,
