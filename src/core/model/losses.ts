@@ -83,7 +83,8 @@ export function softDtwLoss(
     const [B, N] = probs.shape
     const M = targets.shape[1]
     let values: tf.Tensor1D
-    if (B * N * M > MAX_TENSOR_CELLS) {
+    const onCpu = (cells: number) => cells > MAX_TENSOR_CELLS
+    if (onCpu(B * N * M)) {
       // long targets (sequence unfolding of whole recordings: M = N): item by item, no B×N×M tensors
       values = softDtwToTargets(probs, targets, n, m, options.gamma, options.priorWeight, engine)
     } else {
@@ -95,7 +96,10 @@ export function softDtwLoss(
     if (options.divergence) {
       // the self term over whole recordings: n² cells per item, kept out of tfjs (softDtwSelf)
       const xx = softDtwSelf(probs, n, options.gamma, engine)
-      const yy = softDtw(squaredEuclideanCost(targets, targets), m, m, options.gamma, engine)
+      // and the targets' self term when they are long (unfolded): M = N
+      const yy = onCpu(B * M * M)
+        ? softDtwSelf(targets, m, options.gamma, engine)
+        : softDtw(squaredEuclideanCost(targets, targets), m, m, options.gamma, engine)
       values = tf.sub(values, tf.mul(0.5, tf.add(xx, yy)))
     }
     const div = new Float32Array(B)

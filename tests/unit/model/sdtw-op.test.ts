@@ -275,52 +275,56 @@ describe('softDtwToTargets: long targets without B×N×M tensors', () => {
     tf.dispose([X, Y, value, ...grads])
   })
 
-  it('softDtwLoss takes this route above MAX_TENSOR_CELLS and gives the same loss and gradient', () => {
-    // a batch just above the threshold: 2 × 1500 × 1500 unfolded one-hot targets
-    const B = 2
-    const T = Math.ceil(Math.sqrt(MAX_TENSOR_CELLS / B)) + 8
-    expect(B * T * T).toBeGreaterThan(MAX_TENSOR_CELLS)
-    const nn = Int32Array.from([T, T - 40])
-    const logits = tf.tensor3d(Float32Array.from(seq(B * T * 24, 31)), [B, T, 24])
-    const cls = Array.from({ length: B * T }, (_, i) => Math.floor(i / 97) % 24)
-    const targets = tf.oneHot(tf.tensor1d(cls, 'int32'), 24).reshape([B, T, 24]) as tf.Tensor3D
-    const opts = { gamma: 0.5, priorWeight: 0.3, normalize: 'n' as const }
-    const big = tf.valueAndGrads((z: tf.Tensor) =>
-      softDtwLoss(tf.softmax(z) as tf.Tensor3D, targets, nn, nn, opts, dtwEngine),
-    )([logits])
-    // the same items one at a time (each below the threshold: the tensor route)
-    let sum = 0
-    const parts: Float32Array[] = []
-    for (let b = 0; b < B; b++) {
-      const zb = logits.slice([b, 0, 0], [1, T, 24])
-      const yb = targets.slice([b, 0, 0], [1, T, 24])
-      expect(T * T).toBeLessThanOrEqual(MAX_TENSOR_CELLS)
-      const r = tf.valueAndGrads((z: tf.Tensor) =>
-        softDtwLoss(
-          tf.softmax(z) as tf.Tensor3D,
-          yb as tf.Tensor3D,
-          nn.slice(b, b + 1),
-          nn.slice(b, b + 1),
-          opts,
-          dtwEngine,
-        ),
-      )([zb])
-      sum += r.value.dataSync()[0]!
-      parts.push(r.grads[0]!.dataSync() as Float32Array)
-      tf.dispose([zb, yb, r.value, ...r.grads])
-    }
-    // the batch loss is the mean over items, so its gradient is the per-item one ÷ B
-    expect(big.value.dataSync()[0]!).toBeCloseTo(sum / B, 4)
-    const g = big.grads[0]!.dataSync()
-    const want = new Float32Array(g.length)
-    for (const [b, p] of parts.entries())
-      want.set(
-        p.map((v) => v / B),
-        b * T * 24,
-      )
-    expect(worstRatio(g, want, 1e-3, 1e-7)).toBeLessThan(1)
-    tf.dispose([logits, targets, big.value, ...big.grads])
-  })
+  it.each([false, true])(
+    'softDtwLoss takes this route above MAX_TENSOR_CELLS and gives the same loss and gradient (divergence: %s)',
+    (divergence) => {
+      // a batch just above the threshold: 2 × 1500 × 1500 unfolded one-hot targets
+      const B = 2
+      const T = Math.ceil(Math.sqrt(MAX_TENSOR_CELLS / B)) + 8
+      expect(B * T * T).toBeGreaterThan(MAX_TENSOR_CELLS)
+      const nn = Int32Array.from([T, T - 40])
+      const logits = tf.tensor3d(Float32Array.from(seq(B * T * 24, 31)), [B, T, 24])
+      const cls = Array.from({ length: B * T }, (_, i) => Math.floor(i / 97) % 24)
+      const targets = tf.oneHot(tf.tensor1d(cls, 'int32'), 24).reshape([B, T, 24]) as tf.Tensor3D
+      // with the divergence the targets' self term (M × M) changes route too
+      const opts = { gamma: 0.5, priorWeight: 0.3, normalize: 'n' as const, divergence }
+      const big = tf.valueAndGrads((z: tf.Tensor) =>
+        softDtwLoss(tf.softmax(z) as tf.Tensor3D, targets, nn, nn, opts, dtwEngine),
+      )([logits])
+      // the same items one at a time (each below the threshold: the tensor route)
+      let sum = 0
+      const parts: Float32Array[] = []
+      for (let b = 0; b < B; b++) {
+        const zb = logits.slice([b, 0, 0], [1, T, 24])
+        const yb = targets.slice([b, 0, 0], [1, T, 24])
+        expect(T * T).toBeLessThanOrEqual(MAX_TENSOR_CELLS)
+        const r = tf.valueAndGrads((z: tf.Tensor) =>
+          softDtwLoss(
+            tf.softmax(z) as tf.Tensor3D,
+            yb as tf.Tensor3D,
+            nn.slice(b, b + 1),
+            nn.slice(b, b + 1),
+            opts,
+            dtwEngine,
+          ),
+        )([zb])
+        sum += r.value.dataSync()[0]!
+        parts.push(r.grads[0]!.dataSync() as Float32Array)
+        tf.dispose([zb, yb, r.value, ...r.grads])
+      }
+      // the batch loss is the mean over items, so its gradient is the per-item one ÷ B
+      expect(big.value.dataSync()[0]!).toBeCloseTo(sum / B, 4)
+      const g = big.grads[0]!.dataSync()
+      const want = new Float32Array(g.length)
+      for (const [b, p] of parts.entries())
+        want.set(
+          p.map((v) => v / B),
+          b * T * 24,
+        )
+      expect(worstRatio(g, want, 1e-3, 1e-7)).toBeLessThan(1)
+      tf.dispose([logits, targets, big.value, ...big.grads])
+    },
+  )
 })
 
 describe('dtwEngine (src/core/dtw) against the float64 reference', () => {
