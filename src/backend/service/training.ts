@@ -548,7 +548,6 @@ export function trainingHandlers(
     },
 
     renameModel: async ({ modelId, name }) => {
-      modelOrThrow(modelId)
       const m = port().renameModel(modelId, name)
       if (!m) throw new ApiError('not-found', `no model "${modelId}" in the library`)
       d.emit('models-changed', { activeModelId: port().activeModelId() })
@@ -556,7 +555,8 @@ export function trainingHandlers(
     },
 
     removeModel: async ({ modelId }) => {
-      const { info } = modelOrThrow(modelId)
+      const info = port().model(modelId)
+      if (!info) throw new ApiError('not-found', `no model "${modelId}" in the library`)
       if (info.active)
         throw new ApiError(
           'conflict',
